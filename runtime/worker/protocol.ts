@@ -1,0 +1,70 @@
+import type { GraphDocument } from '../graph/document';
+import type { ParamSpec } from '../../nodes/params';
+import type { PortSpec } from '../../nodes/types';
+
+/** The typed protocol between the editor (main thread) and the runtime (worker, CLI, tests). */
+
+/** One validation problem; `nodeId`/`port`/`param` say where (DESIGN.md: name what is at fault). */
+export interface Problem {
+  message: string;
+  nodeId?: string;
+  port?: string;
+  param?: string;
+}
+
+export interface PreviewImage {
+  png: Uint8Array;
+  width: number;
+  height: number;
+  label?: string;
+}
+
+export type RuntimeEvent =
+  | { type: 'run-start'; runId: number; nodes: string[] }
+  | { type: 'node-start'; nodeId: string }
+  | { type: 'node-progress'; nodeId: string; value: number; max: number }
+  | { type: 'node-preview'; nodeId: string; images: PreviewImage[] }
+  | { type: 'node-done'; nodeId: string; cached: boolean; ms: number; scores?: number[] }
+  | { type: 'node-error'; nodeId: string; message: string }
+  /** A zone finished an iteration: its objective value, for the live loss plot. */
+  | { type: 'zone-iteration'; nodeId: string; step: number; objective: number }
+  | { type: 'backend'; name: 'webgpu' | 'wasm'; notice?: string }
+  | { type: 'model-progress'; source: string; loaded: number; total: number }
+  | { type: 'run-end'; runId: number; status: 'ok' | 'error' | 'cancelled' };
+
+export interface NodeRunSummary {
+  status: 'ok' | 'error' | 'cached' | 'skipped' | 'cancelled';
+  ms: number;
+  cached: boolean;
+  scores?: number[];
+  error?: string;
+}
+
+export interface RunSummary {
+  status: 'ok' | 'error' | 'cancelled';
+  nodes: Record<string, NodeRunSummary>;
+}
+
+export interface RunOptions {
+  /** Run only what these nodes need ("run to here"); all sinks when absent. */
+  targets?: string[];
+}
+
+/** Serializable description of a node type, for the editor's palette and node views. */
+export interface NodeTypeInfo {
+  type: string;
+  category: string;
+  doc: string;
+  inputs: Record<string, PortSpec>;
+  outputs: Record<string, PortSpec>;
+  params: Record<string, ParamSpec>;
+  zone?: 'gradient' | 'pick';
+}
+
+/** What the worker exposes through comlink. Events come through a proxied callback. */
+export interface RuntimeApi {
+  nodeTypes(): Promise<NodeTypeInfo[]>;
+  validate(doc: unknown): Promise<{ ok: true; doc: GraphDocument } | { ok: false; problems: Problem[] }>;
+  run(doc: unknown, options: RunOptions, onEvent: (event: RuntimeEvent) => void): Promise<RunSummary>;
+  cancel(): Promise<void>;
+}
