@@ -1,0 +1,48 @@
+import { GraphBuilder } from '../onnx/index';
+
+/** Luma weights of METHODS.md (ITU-R 601, as in PIL/OpenCV `to gray`). */
+export const GRAY_WEIGHTS = [0.2989, 0.587, 0.114] as const;
+
+/**
+ * A measure as a small ONNX model: `image` (or `a`, `b`) in, `score` [B] out. Built per image
+ * size so constants such as element counts are plain numbers, and so the autodiff sees a
+ * fully static graph.
+ */
+export interface MeasureGraph {
+  bytes: Uint8Array;
+  inputs: string[];
+  output: 'score';
+}
+
+export const SCORE = 'score';
+
+/** A float scalar constant, broadcast by the ops that use it. */
+export function scalar(g: GraphBuilder, v: number): string {
+  return g.constant(new Float32Array([v]), []);
+}
+
+export function ints(g: GraphBuilder, v: number[]): string {
+  return g.constant(BigInt64Array.from(v.map(BigInt)), [v.length]);
+}
+
+/** Images in [-1, 1] -> gray in [0, 1] (the range the paper measures in), [B, 1, H, W]. */
+export function grayUnit(g: GraphBuilder, image: string): string {
+  const unit = g.op('Add', [g.op('Mul', [image, scalar(g, 0.5)]), scalar(g, 0.5)]);
+  const w = g.initializer('gray_weights', new Float32Array(GRAY_WEIGHTS), [1, 3, 1, 1]);
+  return g.op('Conv', [unit, w]);
+}
+
+/** Sum over `axes` (ReduceSum takes its axes as an input from opset 13 on). */
+export function reduceSum(g: GraphBuilder, x: string, axes: number[], keepdims: boolean): string {
+  return g.op('ReduceSum', [x, ints(g, axes)], { keepdims: keepdims ? 1 : 0 });
+}
+
+/** The image input every image measure shares: a batch of [3, h, w] images. */
+export function imageInput(g: GraphBuilder, h: number, w: number): string {
+  return g.input('image', 'float32', ['batch', 3, h, w]);
+}
+
+export function finish(g: GraphBuilder, score: string, inputs: string[]): MeasureGraph {
+  g.output(score, 'float32', ['batch'], SCORE);
+  return { bytes: g.toBytes(), inputs, output: SCORE };
+}
