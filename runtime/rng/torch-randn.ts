@@ -9,9 +9,12 @@
  *   in blocks of 16 (element j and j+8 form a pair). If the count is not a multiple of
  *   16, 16 *fresh* uniforms overwrite the last 16 slots and that block is redone, so
  *   the tail overlaps the previous block and the generator advances by n + 16 words.
- * The block transform is float32 math; x86 AVX2 builds use cephes polynomials
- * (`kernel: 'avx2'`, the default), builds without AVX2 (e.g. ARM) use libm
- * (`kernel: 'scalar'`, reproduced here to within about 1 ulp).
+ * The block transform is float32 math. When torch dispatches to its AVX2 kernels (the
+ * usual x86-64 case) it uses cephes polynomials with fused multiply-adds: `kernel:
+ * 'avx2'`, the default, bit-identical. Other dispatches (ARM, or x86 machines where
+ * torch picks its AVX512 kernels, which have no vectorized normal) use libm's float
+ * log/sin/cos: `kernel: 'scalar'`, within 1 ulp, since glibc's sinf/cosf/logf are not
+ * correctly rounded in about 1% of cases. The two kernels differ by a few ulps.
  */
 
 import { cephesLogf, cephesSincosf, type SinCos } from './cephes-float.js';
