@@ -1,0 +1,327 @@
+import type { GraphDocument, GraphEdge, GraphNode } from '../../runtime/graph/document';
+import type { NodeTypeInfo, Problem, RunOptions, RuntimeApi, RuntimeEvent } from '../../runtime/worker/protocol';
+import { copyNodes, pasteNodes } from './clipboard';
+import * as ops from './document-ops';
+import { parseGraphFile, type ParsedFile } from './graph-file';
+import { History } from './history';
+import { initialRunState, markStale, pruneRunState, reduceRunEvent, type RunState } from './run-state';
+import { checkConnection, type ConnectCheck } from './sockets';
+
+/**
+ * The editor engine: document, selection, undo, clipboard, runs. Plain TypeScript, no React and
+ * no DOM; the UI reads `state` (replaced, never mutated, on every change) and calls methods.
+ */
+
+export interface EditorState {
+  doc: GraphDocument;
+  selection: readonly string[];
+  run: RunState;
+  /** Validation messages of the last import or run, shown until dismissed. */
+  problems: Problem[];
+  /** What produced `problems`: an import leaves the graph untouched, a run did not start. */
+  problemsFrom?: 'import' | 'run';
+  /** A short-lived notice such as a refused connection. */
+  hint?: { message: string; id: number };
+  types: readonly NodeTypeInfo[];
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+export interface EngineOptions {
+  runtime: RuntimeApi;
+  /** Wraps the event callback for the transport (comlink.proxy in the browser). */
+  wrapCallback?: (cb: (ev: RuntimeEvent) => void) => (ev: RuntimeEvent) => void;
+  now?: () => number;
+}
+
+type Listener = () => void;
+
+export class EditorEngine {
+  private current: EditorState;
+  private readonly listeners = new Set<Listener>();
+  private readonly docListeners = new Set<(doc: GraphDocument) => void>();
+  private readonly history: History<GraphDocument>;
+  private readonly runtime: RuntimeApi;
+  private readonly wrap: NonNullable<EngineOptions['wrapCallback']>;
+  private typeMap = new Map<string, NodeTypeInfo>();
+  private hintId = 0;
+
+  constructor(options: EngineOptions) {
+    this.runtime = options.runtime;
+    this.wrap = options.wrapCallback ?? ((cb) => cb);
+    this.history = new History<GraphDocument>(500, 1500, options.now);
+    this.current = {
+      doc: ops.emptyDocument(),
+      selection: [],
+      run: initialRunState,
+      problems: [],
+      types: [],
+      canUndo: false,
+      canRedo: false,
+    };
+  }
+
+  get state(): EditorState {
+    return this.current;
+  }
+
+  get doc(): GraphDocument {
+    return this.current.doc;
+  }
+
+  subscribe = (listener: Listener): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Called with the new document after every document change (autosave, view sync). */
+  onDocChange(listener: (doc: GraphDocument) => void): () => void {
+    this.docListeners.add(listener);
+    return () => this.docListeners.delete(listener);
+  }
+
+  typeOf(type: string): NodeTypeInfo | undefined {
+    return this.typeMap.get(type);
+  }
+
+  async loadNodeTypes(): Promise<void> {
+    const types = await this.runtime.nodeTypes();
+    this.typeMap = new Map(types.map((t) => [t.type, t]));
+    this.set({ types });
+  }
+
+  // ---- state plumbing ----
+
+  private set(patch: Partial<EditorState>): void {
+    const prevDoc = this.current.doc;
+    this.current = { ...this.current, ...patch };
+    for (const l of this.listeners) l();
+    if (this.current.doc !== prevDoc) for (const l of this.docListeners) l(this.current.doc);
+  }
+
+  /** Applies a document edit as one undo step; `touched` nodes and their downstream turn stale. */
+  private commit(next: GraphDocument, label: string, touched: string[] = [], group?: string): void {
+    const prev = this.current.doc;
+    if (next === prev) return;
+    this.history.push(prev, next, label, group);
+    this.applyDoc(next, touched);
+  }
+
+  private applyDoc(next: GraphDocument, touched: string[]): void {
+    const ids = new Set(next.nodes.map((n) => n.id));
+    let run = pruneRunState(this.current.run, ids);
+    if (touched.length) run = markStale(run, ops.downstream(next, touched));
+    this.set({
+      doc: next,
+      run,
+      selection: this.current.selection.filter((id) => ids.has(id)),
+      canUndo: this.history.canUndo,
+      canRedo: this.history.canRedo,
+    });
+  }
+
+  private hint(message: string): void {
+    this.set({ hint: { message, id: ++this.hintId } });
+  }
+
+  // ---- document commands ----
+
+  /** Replaces the whole document (template, import, restore); undoable unless `fresh`. */
+  load(doc: GraphDocument, options: { fresh?: boolean } = {}): void {
+    if (options.fresh) {
+      this.history.clear();
+      this.set({ run: initialRunState });
+      this.applyDoc(doc, []);
+      return;
+    }
+    this.commit(doc, 'Open graph', doc.nodes.map((n) => n.id));
+    this.set({ run: { ...initialRunState, backend: this.current.run.backend, models: this.current.run.models } });
+  }
+
+  /** Imports a file (JSON or PNG with a graph); on problems the current graph stays as it is. */
+  async importFile(bytes: Uint8Array): Promise<ParsedFile> {
+    const parsed = parseGraphFile(bytes);
+    if (!parsed.ok) {
+      this.set({ problems: parsed.problems, problemsFrom: 'import' });
+      return parsed;
+    }
+    const checked = await this.runtime.validate(parsed.doc);
+    if (!checked.ok) {
+      this.set({ problems: checked.problems, problemsFrom: 'import' });
+      return checked;
+    }
+    this.load(parsed.doc);
+    this.set({ problems: [], selection: [] });
+    return { ok: true, doc: parsed.doc };
+  }
+
+  addNode(type: string, position: [number, number], link?: { nodeId: string; port: string; side: 'input' | 'output' }): string | undefined {
+    const info = this.typeMap.get(type);
+    if (!info) return undefined;
+    const id = ops.freshId(this.doc, type);
+    const params: Record<string, unknown> = {};
+    for (const [name, spec] of Object.entries(info.params)) params[name] = structuredClone(spec.default);
+    const node: GraphNode = { id, type, params, position: [Math.round(position[0]), Math.round(position[1])] };
+    let next = ops.addNodes(this.doc, [node]);
+    if (link) {
+      const ports = link.side === 'output' ? info.inputs : info.outputs;
+      const from = this.doc.nodes.find((n) => n.id === link.nodeId);
+      const fromInfo = from && this.typeMap.get(from.type);
+      for (const port of Object.keys(ports)) {
+        const edge: GraphEdge =
+          link.side === 'output' ? { from: [link.nodeId, link.port], to: [id, port] } : { from: [id, port], to: [link.nodeId, link.port] };
+        const check =
+          link.side === 'output'
+            ? checkConnection(fromInfo, link.port, info, port)
+            : checkConnection(info, port, fromInfo, link.port);
+        if (check.ok) {
+          next = ops.connect(next, edge);
+          break;
+        }
+      }
+    }
+    this.commit(next, `Add ${type}`, [id]);
+    this.set({ selection: [id] });
+    return id;
+  }
+
+  removeNodes(ids: readonly string[]): void {
+    const downstreamOf = [...ops.downstream(this.doc, ids)].filter((id) => !ids.includes(id));
+    this.commit(ops.removeNodes(this.doc, ids), ids.length === 1 ? 'Delete node' : `Delete ${ids.length} nodes`, downstreamOf);
+  }
+
+  checkEdge(edge: GraphEdge): ConnectCheck {
+    const node = (id: string) => this.doc.nodes.find((n) => n.id === id);
+    const from = node(edge.from[0]);
+    const to = node(edge.to[0]);
+    if (!from || !to) return { ok: false, hint: 'unknown node' };
+    if (from.id === to.id) return { ok: false, hint: 'a node cannot feed itself' };
+    return checkConnection(this.typeMap.get(from.type), edge.from[1], this.typeMap.get(to.type), edge.to[1]);
+  }
+
+  /** Connects two ports, or refuses with a hint (shown to the user) when their types do not fit. */
+  connect(edge: GraphEdge): ConnectCheck {
+    const check = this.checkEdge(edge);
+    if (!check.ok) {
+      this.hint(`Cannot connect: ${check.hint}`);
+      return check;
+    }
+    this.commit(ops.connect(this.doc, edge), 'Connect', [edge.to[0]]);
+    return check;
+  }
+
+  disconnect(edge: GraphEdge): void {
+    this.commit(ops.disconnect(this.doc, edge), 'Disconnect', [edge.to[0]]);
+  }
+
+  /** Param edits of one field merge into one undo step while typing. */
+  setParam(nodeId: string, name: string, value: unknown): void {
+    this.commit(ops.setParam(this.doc, nodeId, name, value), `Edit ${name}`, [nodeId], `param:${nodeId}:${name}`);
+  }
+
+  /** Ends typing in a field: the next edit is a new undo step. */
+  sealEdit(): void {
+    this.history.seal();
+  }
+
+  moveNodes(positions: Record<string, [number, number]>, label = 'Move'): void {
+    this.commit(ops.moveNodes(this.doc, positions), label);
+  }
+
+  setNodeUi(nodeId: string, ui: Record<string, unknown>): void {
+    this.commit(ops.setNodeUi(this.doc, nodeId, ui), 'Change node view');
+  }
+
+  setMeta(meta: GraphDocument['meta']): void {
+    this.commit(ops.setMeta(this.doc, meta), 'Rename graph', [], 'meta');
+  }
+
+  undo(): void {
+    const entry = this.history.undo();
+    if (entry) this.applyDoc(entry.before, changedNodes(entry.after, entry.before));
+  }
+
+  redo(): void {
+    const entry = this.history.redo();
+    if (entry) this.applyDoc(entry.after, changedNodes(entry.before, entry.after));
+  }
+
+  get undoLabel(): string | undefined {
+    return this.history.undoLabel;
+  }
+
+  // ---- selection and clipboard ----
+
+  select(ids: readonly string[]): void {
+    const same = ids.length === this.current.selection.length && ids.every((id, i) => this.current.selection[i] === id);
+    if (!same) this.set({ selection: [...ids] });
+  }
+
+  toggleSelected(id: string): void {
+    const sel = this.current.selection;
+    this.select(sel.includes(id) ? sel.filter((s) => s !== id) : [...sel, id]);
+  }
+
+  copySelection(): string | undefined {
+    return copyNodes(this.doc, this.current.selection);
+  }
+
+  /** Pastes clipboard text; returns the new node ids (empty for foreign text). */
+  paste(text: string, at?: [number, number]): string[] {
+    const pasted = pasteNodes(this.doc, text, at);
+    if (!pasted) return [];
+    const ids = pasted.nodes.map((n) => n.id);
+    this.commit(ops.addNodes(this.doc, pasted.nodes, pasted.edges), `Paste ${ids.length} node(s)`, ids);
+    this.set({ selection: ids });
+    return ids;
+  }
+
+  dismissProblems(): void {
+    if (this.current.problems.length) this.set({ problems: [] });
+  }
+
+  // ---- running ----
+
+  /** Validates, then runs the graph (or only what `targets` need). Events update `state.run`. */
+  async run(options: RunOptions = {}): Promise<void> {
+    if (this.current.run.running) return;
+    const doc = this.doc;
+    this.set({ run: { ...this.current.run, running: true }, problems: [] });
+    try {
+      const checked = await this.runtime.validate(doc);
+      if (!checked.ok) {
+        this.set({ problems: checked.problems, problemsFrom: 'run', run: { ...this.current.run, running: false } });
+        return;
+      }
+      await this.runtime.run(doc, options, this.wrap((ev) => this.onRuntimeEvent(ev)));
+    } catch (e) {
+      this.set({ problems: [{ message: `run failed: ${(e as Error).message ?? e}` }], problemsFrom: 'run' });
+    } finally {
+      if (this.current.run.running) this.set({ run: { ...this.current.run, running: false } });
+    }
+  }
+
+  async cancel(): Promise<void> {
+    if (this.current.run.running) await this.runtime.cancel();
+  }
+
+  /** Events also arrive outside runs (backend detection, model loading). */
+  onRuntimeEvent = (ev: RuntimeEvent): void => {
+    this.set({ run: reduceRunEvent(this.current.run, ev) });
+  };
+}
+
+/** Nodes whose content differs between two documents (for stale marks after undo/redo). */
+function changedNodes(a: GraphDocument, b: GraphDocument): string[] {
+  const before = new Map(a.nodes.map((n) => [n.id, n]));
+  const out: string[] = [];
+  for (const n of b.nodes) {
+    const old = before.get(n.id);
+    if (!old || old.params !== n.params || old.type !== n.type) out.push(n.id);
+  }
+  const edgesA = new Set(a.edges.map(ops.edgeKey));
+  const edgesB = new Set(b.edges.map(ops.edgeKey));
+  for (const e of b.edges) if (!edgesA.has(ops.edgeKey(e))) out.push(e.to[0]);
+  for (const e of a.edges) if (!edgesB.has(ops.edgeKey(e))) out.push(e.to[0]);
+  return out;
+}

@@ -1,0 +1,103 @@
+import type { PreviewImage, RuntimeEvent } from '../../runtime/worker/protocol';
+
+/** What the editor shows of a run: per-node status, previews, plots, backend and model loading. */
+
+export type NodeStatus = 'idle' | 'queued' | 'running' | 'done' | 'cached' | 'error' | 'stale';
+
+export interface NodeRun {
+  status: NodeStatus;
+  progress?: { value: number; max: number };
+  previews?: PreviewImage[];
+  error?: string;
+  ms?: number;
+  scores?: number[];
+  /** A zone's objective per iteration, for the live loss plot. */
+  history?: { step: number; objective: number }[];
+}
+
+export interface RunState {
+  running: boolean;
+  runId?: number;
+  lastStatus?: 'ok' | 'error' | 'cancelled';
+  backend?: { name: 'webgpu' | 'wasm'; notice?: string };
+  models: Record<string, { loaded: number; total: number }>;
+  nodes: Record<string, NodeRun>;
+  /** node-done events of the last run with cached=false / cached=true. */
+  executed: string[];
+  cached: string[];
+}
+
+export const initialRunState: RunState = { running: false, models: {}, nodes: {}, executed: [], cached: [] };
+
+const IDLE: NodeRun = { status: 'idle' };
+
+function patchNode(state: RunState, id: string, patch: Partial<NodeRun>): RunState {
+  const prev = state.nodes[id] ?? IDLE;
+  return { ...state, nodes: { ...state.nodes, [id]: { ...prev, ...patch } } };
+}
+
+export function reduceRunEvent(state: RunState, ev: RuntimeEvent): RunState {
+  switch (ev.type) {
+    case 'run-start': {
+      const nodes = { ...state.nodes };
+      // Previews stay visible until replaced; status, progress and errors reset.
+      for (const id of ev.nodes) nodes[id] = { ...nodes[id], status: 'queued', progress: undefined, error: undefined };
+      return { ...state, running: true, runId: ev.runId, lastStatus: undefined, nodes, executed: [], cached: [] };
+    }
+    case 'node-start':
+      return patchNode(state, ev.nodeId, { status: 'running', progress: undefined, error: undefined, history: undefined });
+    case 'node-progress':
+      return patchNode(state, ev.nodeId, { progress: { value: ev.value, max: ev.max } });
+    case 'node-preview':
+      return patchNode(state, ev.nodeId, { previews: ev.images });
+    case 'node-done': {
+      const next = patchNode(state, ev.nodeId, {
+        status: ev.cached ? 'cached' : 'done',
+        ms: ev.ms,
+        scores: ev.scores,
+        progress: undefined,
+      });
+      return ev.cached
+        ? { ...next, cached: [...state.cached, ev.nodeId] }
+        : { ...next, executed: [...state.executed, ev.nodeId] };
+    }
+    case 'node-error':
+      return patchNode(state, ev.nodeId, { status: 'error', error: ev.message, progress: undefined });
+    case 'zone-iteration': {
+      const history = [...(state.nodes[ev.nodeId]?.history ?? []), { step: ev.step, objective: ev.objective }];
+      return patchNode(state, ev.nodeId, { history });
+    }
+    case 'backend':
+      return { ...state, backend: { name: ev.name, notice: ev.notice } };
+    case 'model-progress':
+      return { ...state, models: { ...state.models, [ev.source]: { loaded: ev.loaded, total: ev.total } } };
+    case 'run-end': {
+      const nodes = { ...state.nodes };
+      for (const [id, n] of Object.entries(nodes)) {
+        if (n.status === 'queued' || n.status === 'running') nodes[id] = { ...n, status: 'idle', progress: undefined };
+      }
+      return { ...state, running: false, lastStatus: ev.status, nodes };
+    }
+  }
+}
+
+/** Marks nodes whose inputs or params changed since they last ran (their result is out of date). */
+export function markStale(state: RunState, ids: Iterable<string>): RunState {
+  let nodes: Record<string, NodeRun> | undefined;
+  for (const id of ids) {
+    const n = state.nodes[id];
+    if (n && (n.status === 'done' || n.status === 'cached')) {
+      nodes ??= { ...state.nodes };
+      nodes[id] = { ...n, status: 'stale' };
+    }
+  }
+  return nodes ? { ...state, nodes } : state;
+}
+
+/** Forgets nodes no longer in the document. */
+export function pruneRunState(state: RunState, ids: Set<string>): RunState {
+  if (Object.keys(state.nodes).every((id) => ids.has(id))) return state;
+  const nodes: Record<string, NodeRun> = {};
+  for (const [id, n] of Object.entries(state.nodes)) if (ids.has(id)) nodes[id] = n;
+  return { ...state, nodes };
+}

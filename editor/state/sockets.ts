@@ -1,0 +1,57 @@
+import type { PortSpec } from '../../nodes/types';
+import type { NodeTypeInfo } from '../../runtime/worker/protocol';
+import type { SocketType } from '../../runtime/values/types';
+
+/** Socket typing as the editor sees it: which output may feed which input. */
+
+export function portTypes(port: PortSpec): readonly SocketType[] {
+  return typeof port.type === 'string' ? [port.type] : port.type;
+}
+
+/** An output fits an input when they share at least one socket type. */
+export function portsFit(output: PortSpec, input: PortSpec): boolean {
+  const accepted = portTypes(input);
+  return portTypes(output).some((t) => accepted.includes(t));
+}
+
+export function portLabel(port: PortSpec): string {
+  return portTypes(port).join(' | ');
+}
+
+export type ConnectCheck = { ok: true } | { ok: false; hint: string };
+
+/** Why a connection from `fromType.outputs[fromPort]` to `toType.inputs[toPort]` is refused, if it is. */
+export function checkConnection(
+  fromType: NodeTypeInfo | undefined,
+  fromPort: string,
+  toType: NodeTypeInfo | undefined,
+  toPort: string,
+): ConnectCheck {
+  const out = fromType?.outputs[fromPort];
+  const inp = toType?.inputs[toPort];
+  if (!out) return { ok: false, hint: `no output "${fromPort}"` };
+  if (!inp) return { ok: false, hint: `no input "${toPort}"` };
+  if (!portsFit(out, inp)) {
+    return { ok: false, hint: `${portLabel(out)} does not fit ${toType!.type}.${toPort} (${portLabel(inp)})` };
+  }
+  return { ok: true };
+}
+
+/** Node types offering a port that fits a dragged socket, for the palette after a connection drop. */
+export function typesFitting(
+  types: readonly NodeTypeInfo[],
+  dragged: { side: 'input' | 'output'; port: PortSpec },
+): { info: NodeTypeInfo; port: string }[] {
+  const out: { info: NodeTypeInfo; port: string }[] = [];
+  for (const info of types) {
+    const candidates = dragged.side === 'output' ? info.inputs : info.outputs;
+    for (const [name, spec] of Object.entries(candidates)) {
+      const fits = dragged.side === 'output' ? portsFit(dragged.port, spec) : portsFit(spec, dragged.port);
+      if (fits) {
+        out.push({ info, port: name });
+        break;
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,98 @@
+import type { EditorEngine } from '../state/engine';
+import { useEngine } from './use-engine';
+
+export interface ToolbarActions {
+  openTemplates(): void;
+  openFile(): void;
+  saveJson(): void;
+  exportPng(): void;
+  arrange(): void;
+  fit(): void;
+}
+
+/** Run controls, files, layout, undo/redo, and the runtime's backend and model loading. */
+export function Toolbar({ engine, actions }: { engine: EditorEngine; actions: ToolbarActions }) {
+  const running = useEngine(engine, (s) => s.run.running);
+  const selection = useEngine(engine, (s) => s.selection);
+  const canUndo = useEngine(engine, (s) => s.canUndo);
+  const canRedo = useEngine(engine, (s) => s.canRedo);
+  const title = useEngine(engine, (s) => s.doc.meta.title ?? '');
+  const hasPreview = useEngine(engine, (s) => Object.values(s.run.nodes).some((n) => n.previews?.length));
+  return (
+    <header className="toolbar">
+      <div className="brand">
+        <span className="logo" />
+        <input className="graph-title" value={title} onChange={(e) => engine.setMeta({ title: e.target.value })} onBlur={() => engine.sealEdit()} aria-label="Graph title" />
+      </div>
+      <div className="group">
+        <button className="primary" data-testid="run" disabled={running} onClick={() => void engine.run()} title="Run the graph (Ctrl+Enter)">
+          ▶ Run
+        </button>
+        <button
+          data-testid="run-selected"
+          disabled={running || !selection.length}
+          onClick={() => void engine.run({ targets: [...selection] })}
+          title="Run only what the selected nodes need (Shift+Ctrl+Enter)"
+        >
+          Run to selected
+        </button>
+        <button data-testid="cancel" disabled={!running} onClick={() => void engine.cancel()} title="Cancel the run (Esc)">
+          ■ Cancel
+        </button>
+      </div>
+      <div className="group">
+        <button data-testid="templates" onClick={actions.openTemplates}>
+          Templates
+        </button>
+        <button data-testid="open" onClick={actions.openFile} title="Open a graph (.json or a .png with a graph)">
+          Open
+        </button>
+        <button data-testid="export-json" onClick={actions.saveJson} title="Save the graph as JSON">
+          Save JSON
+        </button>
+        <button data-testid="export-png" disabled={!hasPreview} onClick={actions.exportPng} title="Export the preview as PNG with the graph inside">
+          Export PNG
+        </button>
+      </div>
+      <div className="group">
+        <button data-testid="undo" disabled={!canUndo} onClick={() => engine.undo()} title="Undo (Ctrl+Z)">
+          ↶
+        </button>
+        <button data-testid="redo" disabled={!canRedo} onClick={() => engine.redo()} title="Redo (Ctrl+Shift+Z)">
+          ↷
+        </button>
+        <button data-testid="arrange" onClick={actions.arrange} title="Arrange the graph automatically">
+          Arrange
+        </button>
+        <button data-testid="fit" onClick={actions.fit} title="Fit the graph in view (F)">
+          Fit
+        </button>
+      </div>
+      <RuntimeStatus engine={engine} />
+    </header>
+  );
+}
+
+function RuntimeStatus({ engine }: { engine: EditorEngine }) {
+  const backend = useEngine(engine, (s) => s.run.backend);
+  const models = useEngine(engine, (s) => s.run.models);
+  const running = useEngine(engine, (s) => s.run.running);
+  const lastStatus = useEngine(engine, (s) => s.run.lastStatus);
+  const loading = Object.entries(models).filter(([, m]) => m.total > 0 && m.loaded < m.total);
+  return (
+    <div className="status">
+      {loading.map(([source, m]) => (
+        <span key={source} className="model-progress" data-testid="model-progress" title={`Loading ${source}`}>
+          <span className="model-name">{source}</span>
+          <span className="bar">
+            <span style={{ width: `${(100 * m.loaded) / m.total}%` }} />
+          </span>
+        </span>
+      ))}
+      <span className={`run-state ${running ? 'running' : lastStatus ?? 'idle'}`}>{running ? 'running' : lastStatus ?? 'ready'}</span>
+      <span className={`backend ${backend?.name ?? 'unknown'}`} data-testid="backend" title={backend?.notice ?? 'The backend shows after the first run'}>
+        {backend ? (backend.name === 'webgpu' ? 'WebGPU' : 'wasm') : '—'}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,210 @@
+import { createRoot } from 'react-dom/client';
+import { NodeEditor } from 'rete';
+import { AreaExtensions, AreaPlugin } from 'rete-area-plugin';
+import { AutoArrangePlugin, Presets as ArrangePresets } from 'rete-auto-arrange-plugin';
+import { ClassicFlow, ConnectionPlugin, getSourceTarget } from 'rete-connection-plugin';
+import { MinimapPlugin } from 'rete-minimap-plugin';
+import { Presets, ReactPlugin } from 'rete-react-plugin';
+import type { EditorEngine } from '../state/engine';
+import { makeConnectionView } from './connection-view';
+import { makeNodeView } from './node-view';
+import type { AreaExtra, Schemes } from './rete-types';
+import { ViewSync } from './sync';
+
+/** Where the palette opens: screen point, graph point, and the dragged socket when a wire was dropped. */
+export interface PaletteRequest {
+  screen: { x: number; y: number };
+  graph: [number, number];
+  link?: { nodeId: string; port: string; side: 'input' | 'output' };
+}
+
+export interface Canvas {
+  /** Graph coordinates of a point on screen. */
+  toGraph(clientX: number, clientY: number): [number, number];
+  /** Graph coordinates of the view's center. */
+  center(): [number, number];
+  fit(): Promise<void>;
+  arrange(): Promise<void>;
+  /** Resolves when Rete shows the engine's current document. */
+  settled(): Promise<void>;
+  destroy(): void;
+}
+
+/**
+ * The Rete view of the engine's document. Rete never owns state: user gestures become engine
+ * commands, and engine changes flow back through `ViewSync`.
+ */
+export async function createCanvas(
+  container: HTMLElement,
+  engine: EditorEngine,
+  onPalette: (request: PaletteRequest) => void,
+): Promise<Canvas> {
+  const disposers: (() => void)[] = [];
+  const editor = new NodeEditor<Schemes>();
+  const area = new AreaPlugin<Schemes, AreaExtra>(container);
+  const connection = new ConnectionPlugin<Schemes, AreaExtra>();
+  const render = new ReactPlugin<Schemes, AreaExtra>({ createRoot });
+  const minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
+  const arrange = new AutoArrangePlugin<Schemes>();
+  const sync = new ViewSync(editor, area, engine);
+  let quiet = 0; // > 0 while the canvas itself moves nodes (sync, layout, group drag)
+  const ignoring = () => sync.applying || quiet > 0;
+
+  render.addPreset(
+    Presets.classic.setup({
+      customize: {
+        node: () => makeNodeView(engine),
+        connection: () => makeConnectionView(),
+        socket: () => null,
+      },
+    }),
+  );
+  render.addPreset(Presets.minimap.setup({ size: 180 }));
+  arrange.addPreset(ArrangePresets.classic.setup());
+  connection.addPreset(
+    () =>
+      new ClassicFlow({
+        makeConnection(from, to) {
+          const pair = getSourceTarget(from, to);
+          if (!pair) return false;
+          const [s, t] = pair;
+          return engine.connect({ from: [s.nodeId, s.key], to: [t.nodeId, t.key] }).ok;
+        },
+      }),
+  );
+
+  editor.use(area);
+  area.use(connection);
+  area.use(render);
+  area.use(minimap);
+  area.use(arrange);
+  AreaExtensions.simpleNodesOrder(area);
+  AreaExtensions.restrictor(area, { scaling: () => ({ min: 0.08, max: 2.5 }) });
+
+  // Rete's own removals (picking a wire off an input) become engine commands.
+  editor.addPipe((ctx) => {
+    if (ctx.type === 'connectionremove' && !ignoring()) {
+      const c = ctx.data;
+      engine.disconnect({ from: [c.source, c.sourceOutput], to: [c.target, c.targetInput] });
+      return undefined;
+    }
+    return ctx;
+  });
+
+  // Selection and modifiers: read at pointerdown, before Rete handles the event.
+  let additive = false;
+  const onPointerDown = (e: PointerEvent) => {
+    additive = e.shiftKey || e.ctrlKey || e.metaKey;
+    const target = e.target as HTMLElement;
+    const onNode = target.closest('[data-node-id]');
+    const onChrome = target.closest('.minimap, [data-testid="minimap"]');
+    if (!onNode && !onChrome && e.button === 0 && !additive) engine.select([]);
+  };
+  container.addEventListener('pointerdown', onPointerDown, { capture: true });
+  disposers.push(() => container.removeEventListener('pointerdown', onPointerDown, { capture: true }));
+
+  area.addPipe((ctx) => {
+    switch (ctx.type) {
+      case 'nodepicked': {
+        const id = ctx.data.id;
+        if (additive) engine.toggleSelected(id);
+        else if (!engine.state.selection.includes(id)) engine.select([id]);
+        break;
+      }
+      case 'nodetranslated': {
+        if (ignoring()) break;
+        const { id, position, previous } = ctx.data;
+        const sel = engine.state.selection;
+        if (!sel.includes(id) || sel.length < 2) break;
+        const dx = position.x - previous.x;
+        const dy = position.y - previous.y;
+        quiet++;
+        void Promise.all(
+          sel
+            .filter((other) => other !== id)
+            .map((other) => {
+              const view = area.nodeViews.get(other);
+              return view ? area.translate(other, { x: view.position.x + dx, y: view.position.y + dy }) : undefined;
+            }),
+        ).finally(() => quiet--);
+        break;
+      }
+      case 'nodedragged': {
+        if (ignoring()) break;
+        const ids = new Set([...engine.state.selection, ctx.data.id]);
+        engine.moveNodes(positionsOf(ids));
+        break;
+      }
+      case 'contextmenu': {
+        ctx.data.event.preventDefault();
+        ctx.data.event.stopPropagation();
+        if (ctx.data.context === 'root') {
+          const e = ctx.data.event;
+          onPalette({ screen: { x: e.clientX, y: e.clientY }, graph: toGraph(e.clientX, e.clientY) });
+        }
+        break;
+      }
+    }
+    return ctx;
+  });
+
+  // A wire released on empty canvas offers the nodes that fit it.
+  let lastPointer = { x: 0, y: 0 };
+  const onPointerMove = (e: PointerEvent) => (lastPointer = { x: e.clientX, y: e.clientY });
+  window.addEventListener('pointermove', onPointerMove);
+  disposers.push(() => window.removeEventListener('pointermove', onPointerMove));
+  connection.addPipe((ctx) => {
+    if (ctx.type === 'connectiondrop' && !ctx.data.socket && !ctx.data.created) {
+      const { nodeId, key, side } = ctx.data.initial;
+      onPalette({ screen: lastPointer, graph: toGraph(lastPointer.x, lastPointer.y), link: { nodeId, port: key, side } });
+    }
+    return ctx;
+  });
+
+  function positionsOf(ids: Iterable<string>): Record<string, [number, number]> {
+    const out: Record<string, [number, number]> = {};
+    for (const id of ids) {
+      const view = area.nodeViews.get(id);
+      if (view) out[id] = [Math.round(view.position.x), Math.round(view.position.y)];
+    }
+    return out;
+  }
+
+  function toGraph(clientX: number, clientY: number): [number, number] {
+    const rect = container.getBoundingClientRect();
+    const { x, y, k } = area.area.transform;
+    return [(clientX - rect.left - x) / k, (clientY - rect.top - y) / k];
+  }
+
+  disposers.push(engine.onDocChange((doc) => void sync.request(doc)));
+  await sync.request(engine.doc);
+
+  return {
+    toGraph,
+    center() {
+      const rect = container.getBoundingClientRect();
+      return toGraph(rect.left + rect.width / 2, rect.top + rect.height / 2);
+    },
+    async fit() {
+      await sync.request(engine.doc);
+      if (editor.getNodes().length) await AreaExtensions.zoomAt(area, editor.getNodes(), { scale: 0.85 });
+    },
+    async arrange() {
+      await sync.request(engine.doc);
+      quiet++;
+      try {
+        await arrange.layout({ options: { 'elk.spacing.nodeNode': '40', 'elk.layered.spacing.nodeNodeBetweenLayers': '80' } });
+      } finally {
+        quiet--;
+      }
+      engine.moveNodes(positionsOf(editor.getNodes().map((n) => n.id)), 'Arrange');
+      await AreaExtensions.zoomAt(area, editor.getNodes(), { scale: 0.85 });
+    },
+    settled: () => sync.request(engine.doc),
+    destroy() {
+      for (const d of disposers.splice(0).reverse()) d();
+      area.destroy();
+    },
+  };
+}
+

@@ -1,0 +1,145 @@
+import { useEffect, useRef } from 'react';
+import type { NodeId } from 'rete';
+import { Drag, RefComponent, type RenderEmit } from 'rete-react-plugin';
+import type { PortSpec } from '../../nodes/types';
+import type { EditorEngine } from '../state/engine';
+import { nodeById } from '../state/document-ops';
+import { portLabel, portTypes } from '../state/sockets';
+import { shallowEqualArrays, useEngine } from '../ui/use-engine';
+import { LossPlot, Previews } from './previews';
+import type { Schemes, StudioNode } from './rete-types';
+import { categoryColor, socketColor } from './theme';
+import { ParamWidget } from './widgets';
+
+type Emit = RenderEmit<Schemes>;
+
+/** The node component Rete renders, bound to the engine it reads from. */
+export function makeNodeView(engine: EditorEngine) {
+  return function NodeViewBound({ data, emit }: { data: StudioNode; emit: Emit }) {
+    return <NodeView engine={engine} view={data} emit={emit} />;
+  };
+}
+
+function NodeView({ engine, view, emit }: { engine: EditorEngine; view: StudioNode; emit: Emit }) {
+  const id = view.id;
+  const node = useEngine(engine, (s) => nodeById(s.doc, id));
+  const run = useEngine(engine, (s) => s.run.nodes[id]);
+  const selected = useEngine(engine, (s) => s.selection.includes(id));
+  const problems = useEngine(engine, (s) => s.problems.filter((p) => p.nodeId === id), shallowEqualArrays);
+  const types = useEngine(engine, (s) => s.types);
+  const info = types.find((t) => t.type === view.nodeType);
+  const root = useRef<HTMLDivElement>(null);
+  const params = useRef<HTMLDivElement>(null);
+  Drag.useNoDrag(params);
+
+  // Rete's layout, fit and minimap use the node's real size.
+  useEffect(() => {
+    const el = root.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => {
+      view.width = el.offsetWidth;
+      view.height = el.offsetHeight;
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [view]);
+
+  if (!node) return null;
+  const status = run?.status ?? 'idle';
+  const error = run?.error ?? problems[0]?.message ?? (info ? undefined : `unknown node type "${node.type}"`);
+  const title = (node.ui?.title as string | undefined) ?? node.type;
+  return (
+    <div
+      ref={root}
+      className={`studio-node status-${status}${selected ? ' selected' : ''}${error ? ' has-error' : ''}`}
+      data-node-id={id}
+      data-node-type={node.type}
+      data-status={status}
+      data-selected={selected || undefined}
+    >
+      <header className="node-head" style={{ ['--cat' as string]: categoryColor(info?.category ?? '') }}>
+        <span className="node-title" title={info?.doc}>
+          {title}
+        </span>
+        <span className="node-id">{id}</span>
+        {status === 'cached' && (
+          <span className="badge badge-cached" data-testid="cached" title="Result reused from the cache: nothing upstream changed">
+            cached
+          </span>
+        )}
+        {status === 'done' && run?.ms !== undefined && <span className="badge badge-ms">{formatMs(run.ms)}</span>}
+        {status === 'stale' && <span className="badge badge-stale" title="Inputs or params changed since the last run">stale</span>}
+      </header>
+      {(status === 'running' || status === 'queued') && <Progress value={run?.progress?.value} max={run?.progress?.max} />}
+      <div className="ports">
+        <div className="ports-in">
+          {info &&
+            Object.entries(info.inputs).map(([name, spec]) => (
+              <Port key={name} nodeId={id} name={name} spec={spec} side="input" view={view} emit={emit} />
+            ))}
+        </div>
+        <div className="ports-out">
+          {info &&
+            Object.entries(info.outputs).map(([name, spec]) => (
+              <Port key={name} nodeId={id} name={name} spec={spec} side="output" view={view} emit={emit} />
+            ))}
+        </div>
+      </div>
+      {info && Object.keys(info.params).length > 0 && (
+        <div className="params" ref={params}>
+          {Object.entries(info.params).map(([name, spec]) => (
+            <ParamWidget
+              key={name}
+              name={name}
+              spec={spec}
+              value={name in node.params ? node.params[name] : spec.default}
+              onChange={(v) => engine.setParam(id, name, v)}
+              onCommit={() => engine.sealEdit()}
+            />
+          ))}
+        </div>
+      )}
+      {run?.history && <LossPlot history={run.history} />}
+      {run?.previews && <Previews images={run.previews} />}
+      {run?.scores && <div className="scores">{run.scores.map((s) => s.toPrecision(3)).join('  ')}</div>}
+      {error && (
+        <div className="node-error" data-testid="node-error" title={error}>
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Port(props: { nodeId: NodeId; name: string; spec: PortSpec; side: 'input' | 'output'; view: StudioNode; emit: Emit }) {
+  const { nodeId, name, spec, side, view, emit } = props;
+  const types = portTypes(spec);
+  const payload = (side === 'input' ? view.inputs[name]?.socket : view.outputs[name]?.socket)!;
+  return (
+    <div className={`port port-${side}`} title={`${portLabel(spec)}${spec.optional ? ' (optional)' : ''}: ${spec.doc}`}>
+      <RefComponent
+        className="socket"
+        data-socket-type={types.join('|')}
+        style={{ ['--sock' as string]: socketColor(types) }}
+        init={(ref: HTMLElement) =>
+          emit({ type: 'render', data: { type: 'socket', side, key: name, nodeId, element: ref, payload } })
+        }
+        unmount={(ref: HTMLElement) => emit({ type: 'unmount', data: { element: ref } })}
+      />
+      <span className={spec.optional ? 'port-name optional' : 'port-name'}>{name}</span>
+    </div>
+  );
+}
+
+function Progress({ value, max }: { value?: number; max?: number }) {
+  const pct = value !== undefined && max ? Math.min(100, (value / max) * 100) : undefined;
+  return (
+    <div className={pct === undefined ? 'progress indeterminate' : 'progress'} data-testid="progress">
+      <div style={{ width: pct === undefined ? undefined : `${pct}%` }} />
+    </div>
+  );
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

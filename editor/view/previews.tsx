@@ -1,0 +1,60 @@
+import { useEffect, useState } from 'react';
+import type { PreviewImage } from '../../runtime/worker/protocol';
+import { lightbox } from './lightbox';
+
+/** Object URLs for preview PNGs, revoked when the previews change or the view goes away. */
+export function usePreviewUrls(images: PreviewImage[] | undefined): string[] {
+  const [urls, setUrls] = useState<string[]>([]);
+  useEffect(() => {
+    if (!images?.length) {
+      setUrls([]);
+      return;
+    }
+    const made = images.map((im) => URL.createObjectURL(new Blob([im.png as BlobPart], { type: 'image/png' })));
+    setUrls(made);
+    return () => made.forEach((u) => URL.revokeObjectURL(u));
+  }, [images]);
+  return urls;
+}
+
+/** A batch as a grid; click enlarges. */
+export function Previews({ images }: { images: PreviewImage[] }) {
+  const urls = usePreviewUrls(images);
+  if (!urls.length) return null;
+  const cols = Math.ceil(Math.sqrt(urls.length));
+  return (
+    <div className="previews" style={{ gridTemplateColumns: `repeat(${cols}, 1fr)` }}>
+      {urls.map((u, i) => (
+        <figure key={u} className="preview">
+          <img data-testid="preview" src={u} alt={images[i]?.label ?? `image ${i + 1}`} onClick={() => lightbox.open(urls, i)} draggable={false} />
+          {images[i]?.label && urls.length > 1 && <figcaption>{images[i].label}</figcaption>}
+        </figure>
+      ))}
+    </div>
+  );
+}
+
+/** A zone's objective per iteration. */
+export function LossPlot({ history }: { history: { step: number; objective: number }[] }) {
+  if (history.length < 1) return null;
+  const w = 200;
+  const h = 56;
+  const ys = history.map((p) => p.objective);
+  const lo = Math.min(...ys);
+  const hi = Math.max(...ys);
+  const span = hi - lo || 1;
+  const n = Math.max(history.length - 1, 1);
+  const points = history.map((p, i) => `${((i / n) * w).toFixed(1)},${(h - 4 - ((p.objective - lo) / span) * (h - 8)).toFixed(1)}`);
+  const last = ys[ys.length - 1];
+  return (
+    <div className="plot" data-testid="loss-plot">
+      <svg viewBox={`0 0 ${w} ${h}`} preserveAspectRatio="none">
+        <polyline points={points.join(' ')} />
+      </svg>
+      <div className="plot-legend">
+        <span>step {history[history.length - 1].step}</span>
+        <span>{last.toPrecision(4)}</span>
+      </div>
+    </div>
+  );
+}

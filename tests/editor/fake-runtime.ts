@@ -1,0 +1,51 @@
+import type { NodeTypeInfo, RuntimeApi, RuntimeEvent } from '../../runtime/worker/protocol';
+import { parseDocument } from '../../editor/state/graph-file';
+
+/** A runtime stand-in for engine tests: a few node types, validation of types and a scripted run. */
+export const FAKE_TYPES: NodeTypeInfo[] = [
+  {
+    type: 'SeedSet', category: 'Seeds', doc: 'seeds',
+    inputs: { step: { type: 'Number', optional: true, doc: '' } },
+    outputs: { seeds: { type: 'Seeds', doc: '' } },
+    params: { seeds: { kind: 'numberList', default: [1, 2], doc: '' } },
+  },
+  {
+    type: 'TextEncode', category: 'Embedding', doc: 'encode',
+    inputs: {},
+    outputs: { embedding: { type: 'Embedding', doc: '' } },
+    params: { text: { kind: 'string', default: 'a cat', multiline: true, doc: '' } },
+  },
+  {
+    type: 'Slerp', category: 'Embedding', doc: 'slerp',
+    inputs: { a: { type: 'Embedding', doc: '' }, b: { type: 'Embedding', doc: '' } },
+    outputs: { embedding: { type: 'Embedding', doc: '' } },
+    params: { t: { kind: 'number', default: 0.5, min: 0, max: 1, slider: true, doc: '' } },
+  },
+  {
+    type: 'Preview', category: 'Output', doc: 'preview',
+    inputs: { image: { type: ['Image', 'Embedding'], doc: '' } },
+    outputs: {},
+    params: {},
+  },
+];
+
+export function fakeRuntime(script: RuntimeEvent[] = []): RuntimeApi & { runs: number } {
+  const api = {
+    runs: 0,
+    nodeTypes: async () => FAKE_TYPES,
+    validate: async (doc: unknown) => {
+      const parsed = parseDocument(doc);
+      if (!parsed.ok) return parsed;
+      const unknown = parsed.doc.nodes.find((n) => !FAKE_TYPES.some((t) => t.type === n.type));
+      if (unknown) return { ok: false as const, problems: [{ message: `unknown node type "${unknown.type}"`, nodeId: unknown.id }] };
+      return parsed;
+    },
+    run: async (_doc: unknown, _opts: unknown, onEvent: (e: RuntimeEvent) => void) => {
+      api.runs++;
+      for (const ev of script) onEvent(ev);
+      return { status: 'ok' as const, nodes: {} };
+    },
+    cancel: async () => {},
+  };
+  return api;
+}
