@@ -57,8 +57,30 @@ function numberField(field: string, value: unknown, fallback: number, check: (n:
   return value;
 }
 
+/**
+ * Options that change the schedule in ways we do not implement. Failing beats silently
+ * sampling with a different schedule than the model was tuned for. (`clip_sample` is
+ * ignored instead: SD configs set it false, and DDPM-derived ones set it true by habit.)
+ */
+const UNSUPPORTED: [field: string, supported: unknown][] = [
+  ['use_karras_sigmas', false],
+  ['use_exponential_sigmas', false],
+  ['use_beta_sigmas', false],
+  ['rescale_betas_zero_snr', false],
+  ['thresholding', false],
+  ['interpolation_type', 'linear'],
+  ['timestep_type', 'discrete'],
+  ['final_sigmas_type', 'zero'],
+];
+
 /** Resolve a raw config for `kind`, failing with the offending field's name. */
 export function resolveSchedulerConfig(kind: SchedulerKind, raw: SchedulerConfigJson): SchedulerConfig {
+  for (const [field, supported] of UNSUPPORTED) {
+    const value = raw[field];
+    if (value !== undefined && value !== null && value !== supported) {
+      throw new Error(`scheduler config: ${field} ${JSON.stringify(value)} is not supported (only ${JSON.stringify(supported)})`);
+    }
+  }
   const numTrainTimesteps = numberField('num_train_timesteps', raw.num_train_timesteps, 1000, (n) => Number.isInteger(n) && n >= 2);
   const trained = raw.trained_betas ?? null;
   if (trained !== null && (!Array.isArray(trained) || trained.length !== numTrainTimesteps)) {

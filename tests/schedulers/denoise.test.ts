@@ -128,6 +128,19 @@ describe('config errors name the field', () => {
     expect(() => createScheduler('lms', { prediction_type: 'v_prediction' }, 4)).toThrow(/LMS/);
     expect(() => createScheduler('heun' as SchedulerKind, {}, 4)).toThrow(/unknown scheduler/);
   });
+
+  it('rejects schedule options it does not implement, but accepts their defaults', () => {
+    expect(() => createScheduler('euler', { use_karras_sigmas: true }, 4)).toThrow(/use_karras_sigmas/);
+    expect(() => createScheduler('euler', { interpolation_type: 'log_linear' }, 4)).toThrow(/interpolation_type/);
+    expect(() => createScheduler('ddim', { rescale_betas_zero_snr: true }, 4)).toThrow(/rescale_betas_zero_snr/);
+    const turbo = {
+      _class_name: 'EulerDiscreteScheduler', beta_end: 0.012, beta_schedule: 'scaled_linear', beta_start: 0.00085,
+      clip_sample: false, interpolation_type: 'linear', num_train_timesteps: 1000, prediction_type: 'epsilon',
+      set_alpha_to_one: false, skip_prk_steps: true, steps_offset: 1, timestep_spacing: 'trailing',
+      trained_betas: null, use_karras_sigmas: false,
+    };
+    expect(createScheduler('euler', turbo, 1).timesteps).toEqual([999]);
+  });
 });
 
 describe('classifierFreeGuidance', () => {
