@@ -25,6 +25,47 @@ export interface RunContext {
   /** The enclosing zone's iteration, when the node runs inside a zone body. */
   step?: number;
   services: RuntimeServices;
+  /** Given only to zone owners (`zone` set on their definition): their loop body, to run per iteration. */
+  zone?: ZoneRuntime;
+}
+
+/**
+ * The scheduler's seam for zone owners (GradientStep, Pick; DESIGN.md "Zones"). Nodes outside
+ * the body ran once before the zone and stay cached; the body runs again per iteration.
+ */
+export interface ZoneRuntime {
+  /** Body node ids in the order they run. */
+  readonly body: readonly string[];
+  /** Body nodes on a path from `current` to a loop input: where gradients flow back. */
+  readonly gradientPath: ReadonlySet<string>;
+  /** Runs the body once with these loop outputs; returns every body node's inputs and outputs (for `vjp`). */
+  runBody(loop: { current: Value; step: number }): Promise<BodyRun>;
+  /** Reports a finished iteration: emits `zone-iteration` (live plots, CLI `<id>.history.json`). */
+  iteration(step: number, objective: number): void;
+}
+
+/** One body node's run inside one iteration. */
+export interface BodyNodeRun {
+  nodeId: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  def: NodeDef<any>;
+  params: Record<string, unknown>;
+  inputs: Inputs;
+  outputs: Outputs;
+  /** Where each connected input came from: gradients flow back along these. */
+  sources: Record<string, { nodeId: string; port: string }>;
+  /** The context it ran with; pass it to its `vjp`. */
+  ctx: RunContext;
+}
+
+export interface BodyRun {
+  step: number;
+  /** Body nodes in run order. */
+  nodes: ReadonlyMap<string, BodyNodeRun>;
+  /** The values reaching the zone's loop inputs (loss, candidates, images, score), by port. */
+  loopInputs: Inputs;
+  /** Where each loop input came from. */
+  loopSources: Record<string, { nodeId: string; port: string }>;
 }
 
 /**

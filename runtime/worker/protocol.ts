@@ -43,6 +43,8 @@ export interface NodeRunSummary {
 export interface RunSummary {
   status: 'ok' | 'error' | 'cancelled';
   nodes: Record<string, NodeRunSummary>;
+  /** Why nothing ran: the document was invalid (call `validate` first to show these). */
+  problems?: Problem[];
 }
 
 export interface RunOptions {

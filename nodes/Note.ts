@@ -1,0 +1,17 @@
+import { defineNode } from './types';
+
+/** A comment on the canvas. No ports: the scheduler never needs to run it. */
+export const Note = defineNode({
+  type: 'Note',
+  version: 1,
+  category: 'Utility',
+  doc: 'A text note on the canvas; it takes part in nothing.',
+  inputs: {},
+  outputs: {},
+  params: {
+    text: { kind: 'string', default: '', multiline: true, doc: 'The note text (plain text).' },
+  },
+  async run() {
+    return {};
+  },
+});

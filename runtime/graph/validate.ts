@@ -1,0 +1,168 @@
+import type { GraphDocument } from './document';
+import { indexGraph, type GraphIndex, type Link } from './graph-index';
+import { loadDocument } from './load';
+import { findCycles } from './cycles';
+import { findZoneBody, isLoopLink, ZONE_CURRENT_OUTPUT, ZONE_RESULT_OUTPUT, type ZoneBody } from './zones';
+import { paramSchema, withDefaults } from '../../nodes/params';
+import type { PortSpec } from '../../nodes/types';
+import type { AnyNodeDef, NodeRegistry } from '../../nodes/registry';
+import type { SocketType } from '../values/types';
+import type { Problem } from '../worker/protocol';
+
+/** A document that passed validation, with everything the scheduler needs resolved. */
+export interface CompiledGraph {
+  doc: GraphDocument;
+  index: GraphIndex;
+  defs: Map<string, AnyNodeDef>;
+  /** Params completed with defaults. */
+  params: Map<string, Record<string, unknown>>;
+  zones: Map<string, ZoneBody>;
+  /** Which zone's body each body node belongs to. */
+  zoneOf: Map<string, string>;
+}
+
+export type Validation = { ok: true; graph: CompiledGraph } | { ok: false; problems: Problem[] };
+
+/** Loads and checks a document against a registry, reporting every problem at once. */
+export function validateGraph(input: unknown, registry: NodeRegistry): Validation {
+  const loaded = loadDocument(input);
+  if (!loaded.ok) return loaded;
+  const doc = loaded.doc;
+  const problems: Problem[] = [];
+  const index = indexGraph(doc);
+  const defs = new Map<string, AnyNodeDef>();
+  const params = new Map<string, Record<string, unknown>>();
+
+  const seen = new Set<string>();
+  for (const node of doc.nodes) {
+    if (seen.has(node.id)) {
+      problems.push({ nodeId: node.id, message: `duplicate node id "${node.id}"` });
+      continue;
+    }
+    seen.add(node.id);
+    const def = registry.get(node.type);
+    if (!def) {
+      problems.push({ nodeId: node.id, message: `unknown node type "${node.type}"` });
+      continue;
+    }
+    defs.set(node.id, def);
+    const before = problems.length;
+    checkParams(node.id, def, node.params, problems);
+    if (problems.length === before) params.set(node.id, withDefaults(def.params, node.params));
+  }
+
+  checkEdges(doc, index, defs, problems);
+  for (const [id, def] of defs) {
+    for (const [port, spec] of Object.entries(def.inputs)) {
+      if (!spec.optional && !index.incoming.get(id)?.has(port)) {
+        problems.push({ nodeId: id, port, message: `required input "${port}" is not connected` });
+      }
+    }
+  }
+
+  const defOf = (id: string) => defs.get(id);
+  const cycles = findCycles([...index.nodes.keys()], (id) =>
+    (index.outgoing.get(id) ?? []).filter((l) => !isLoopLink(l, defOf)).map((l) => l.toNode),
+  );
+  for (const cycle of cycles) {
+    problems.push({ nodeId: cycle[0], message: `cycle outside a zone: ${cycle.join(' -> ')}` });
+  }
+
+  const zones = new Map<string, ZoneBody>();
+  const zoneOf = new Map<string, string>();
+  if (cycles.length === 0) {
+    for (const [id, def] of defs) {
+      if (!def.zone) continue;
+      const body = findZoneBody(index, id, def);
+      checkZone(body, def, index, defs, problems);
+      zones.set(id, body);
+      for (const n of body.nodes) zoneOf.set(n, id);
+    }
+  }
+
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, graph: { doc, index, defs, params, zones, zoneOf } };
+}
+
+function checkParams(nodeId: string, def: AnyNodeDef, given: Record<string, unknown>, problems: Problem[]): void {
+  for (const [param, value] of Object.entries(given)) {
+    const spec = def.params[param];
+    if (!spec) {
+      problems.push({ nodeId, param, message: `unknown param "${param}" (${def.type} has: ${names(def.params)})` });
+      continue;
+    }
+    const result = paramSchema(spec).safeParse(value);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const at = issue.path.length ? `[${issue.path.map(String).join('.')}]` : '';
+      problems.push({ nodeId, param, message: `param "${param}"${at}: ${issue.message}, got ${JSON.stringify(value)}` });
+    }
+  }
+}
+
+function checkEdges(doc: GraphDocument, index: GraphIndex, defs: Map<string, AnyNodeDef>, problems: Problem[]): void {
+  const connected = new Set<string>();
+  for (const { from, to } of doc.edges) {
+    const [fromId, fromPort] = from;
+    const [toId, toPort] = to;
+    const label = `${fromId}.${fromPort} -> ${toId}.${toPort}`;
+    if (!index.nodes.has(fromId)) problems.push({ nodeId: toId, port: toPort, message: `edge ${label}: no node "${fromId}"` });
+    if (!index.nodes.has(toId)) problems.push({ nodeId: fromId, port: fromPort, message: `edge ${label}: no node "${toId}"` });
+    const fromDef = defs.get(fromId);
+    const toDef = defs.get(toId);
+    const out = fromDef?.outputs[fromPort];
+    const inp = toDef?.inputs[toPort];
+    if (fromDef && !out) {
+      problems.push({ nodeId: fromId, port: fromPort, message: `unknown output port "${fromPort}" (${fromDef.type} has: ${names(fromDef.outputs)})` });
+    }
+    if (toDef && !inp) {
+      problems.push({ nodeId: toId, port: toPort, message: `unknown input port "${toPort}" (${toDef.type} has: ${names(toDef.inputs)})` });
+    }
+    if (out && inp && !typesMeet(out, inp)) {
+      problems.push({
+        nodeId: toId,
+        port: toPort,
+        message: `input "${toPort}" takes ${typeList(inp)}, but ${fromId}.${fromPort} gives ${typeList(out)}`,
+      });
+    }
+    const key = `${toId}\u0000${toPort}`;
+    if (inp && connected.has(key)) {
+      problems.push({ nodeId: toId, port: toPort, message: `input "${toPort}" has more than one connection` });
+    }
+    connected.add(key);
+  }
+}
+
+function checkZone(body: ZoneBody, def: AnyNodeDef, index: GraphIndex, defs: Map<string, AnyNodeDef>, problems: Problem[]): void {
+  const zoneId = body.zoneId;
+  for (const link of body.loopLinks) {
+    if (!body.onGradientPath.has(link.fromNode)) {
+      problems.push({
+        nodeId: zoneId,
+        port: link.toPort,
+        message: `zone input "${link.toPort}" does not depend on "${ZONE_CURRENT_OUTPUT}": the zone has no body to iterate`,
+      });
+    }
+  }
+  for (const id of body.nodes) {
+    const member = defs.get(id);
+    if (member?.zone) problems.push({ nodeId: id, message: `zone "${id}" is inside zone "${zoneId}": zones cannot be nested` });
+    if (def.zone === 'gradient' && body.onGradientPath.has(id) && member && !member.vjp) {
+      problems.push({
+        nodeId: id,
+        message: `${member.type} is not differentiable, but it lies between "${ZONE_CURRENT_OUTPUT}" and the loop inputs of gradient zone "${zoneId}"`,
+      });
+    }
+    const usesResult = [...(index.incoming.get(id)?.values() ?? [])].some(
+      (l: Link) => l.fromNode === zoneId && l.fromPort === ZONE_RESULT_OUTPUT,
+    );
+    if (usesResult) {
+      problems.push({ nodeId: id, message: `body node of zone "${zoneId}" cannot use its "${ZONE_RESULT_OUTPUT}" (it exists only after the loop)` });
+    }
+  }
+}
+
+const names = (record: Record<string, unknown>) => Object.keys(record).join(', ') || 'none';
+const asList = (t: SocketType | readonly SocketType[]): readonly SocketType[] => (typeof t === 'string' ? [t] : t);
+const typeList = (spec: PortSpec) => asList(spec.type).join(' or ');
+const typesMeet = (out: PortSpec, inp: PortSpec) => asList(out.type).some((t) => asList(inp.type).includes(t));

@@ -1,0 +1,24 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import type { RuntimeServices } from '../../nodes/types';
+import { BUILTIN_PREFIX, fetchBytes, type HostServices } from './services';
+
+const MODELS_DIR = resolve(fileURLToPath(new URL('../../models', import.meta.url)));
+
+/** Host services for Node (CLI, tests): builtin models come from the repository's models/ folder. */
+export function nodeServices(extra: RuntimeServices = {}, modelsDir: string = MODELS_DIR): HostServices {
+  return {
+    ...extra,
+    host: 'node',
+    async readBytes(location, signal) {
+      if (/^https?:\/\//.test(location)) return fetchBytes(location, signal);
+      const path = location.startsWith(BUILTIN_PREFIX)
+        ? resolve(modelsDir, location.slice(BUILTIN_PREFIX.length))
+        : location.startsWith('file:')
+          ? fileURLToPath(location)
+          : resolve(location);
+      return new Uint8Array(await readFile(path, { signal }));
+    },
+  };
+}

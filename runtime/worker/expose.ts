@@ -1,0 +1,32 @@
+import * as Comlink from 'comlink';
+import type { RuntimeApi, RuntimeEvent } from './protocol';
+import type { Runtime } from './runtime';
+
+function withTransfer(event: RuntimeEvent): RuntimeEvent {
+  if (event.type !== 'node-preview') return event;
+  return Comlink.transfer(event, event.images.map((image) => image.png.buffer as ArrayBuffer));
+}
+
+/**
+ * Serves a Runtime over comlink from inside a Worker. The caller passes its event callback
+ * wrapped in Comlink.proxy(); preview PNGs cross as transferables, not copies.
+ */
+export function exposeRuntime(runtime: Runtime, endpoint: Comlink.Endpoint = self as unknown as Comlink.Endpoint): void {
+  const api: RuntimeApi = {
+    nodeTypes: () => runtime.nodeTypes(),
+    validate: (doc) => runtime.validate(doc),
+    async run(doc, options, onEvent) {
+      const remote = onEvent as Comlink.Remote<(event: RuntimeEvent) => void>;
+      try {
+        return await runtime.run(doc, options, (event) => {
+          // A proxied callback returns a promise; events are fire-and-forget, in order.
+          void remote(withTransfer(event)).catch(() => undefined);
+        });
+      } finally {
+        remote[Comlink.releaseProxy]();
+      }
+    },
+    cancel: () => runtime.cancel(),
+  };
+  Comlink.expose(api, endpoint);
+}

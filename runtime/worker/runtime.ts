@@ -1,0 +1,88 @@
+import type { RuntimeServices } from '../../nodes/types';
+import type { NodeRegistry } from '../../nodes/registry';
+import { validateGraph } from '../graph/validate';
+import { ResultCache, type CacheLimits } from '../scheduler/cache';
+import { GraphExecutor } from '../scheduler/executor';
+import type { NodeTypeInfo, RunOptions, RunSummary, RuntimeApi, RuntimeEvent } from './protocol';
+
+export interface RuntimeOptions {
+  registry: NodeRegistry;
+  /** What the host provides to nodes (runtime/host/node.ts, runtime/host/browser.ts). */
+  services: RuntimeServices;
+  cache?: Partial<CacheLimits>;
+}
+
+/**
+ * The runtime behind RuntimeApi, the same in a Worker, the CLI and tests. Runs are queued,
+ * one at a time; the result cache lives as long as the runtime, so a re-run after an edit
+ * reuses everything the edit did not touch.
+ */
+export class Runtime implements RuntimeApi {
+  readonly cache: ResultCache;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly pending = new Set<AbortController>();
+  private runs = 0;
+
+  constructor(private readonly options: RuntimeOptions) {
+    this.cache = new ResultCache(options.cache);
+  }
+
+  async nodeTypes(): Promise<NodeTypeInfo[]> {
+    return this.options.registry.info();
+  }
+
+  async validate(doc: unknown): ReturnType<RuntimeApi['validate']> {
+    const result = validateGraph(doc, this.options.registry);
+    return result.ok ? { ok: true, doc: result.graph.doc } : result;
+  }
+
+  /** Queues a run behind any run in progress. */
+  run(doc: unknown, options: RunOptions, onEvent: (event: RuntimeEvent) => void): Promise<RunSummary> {
+    const controller = new AbortController();
+    this.pending.add(controller);
+    const job = this.queue.then(() => this.runNow(doc, options, onEvent, controller.signal));
+    const settled = job.finally(() => this.pending.delete(controller));
+    this.queue = settled.catch(() => undefined);
+    return settled;
+  }
+
+  /** Stops the run in progress (after its current unit of work) and every run queued before this call. */
+  async cancel(): Promise<void> {
+    for (const controller of this.pending) controller.abort();
+  }
+
+  private async runNow(
+    doc: unknown,
+    options: RunOptions,
+    onEvent: (event: RuntimeEvent) => void,
+    signal: AbortSignal,
+  ): Promise<RunSummary> {
+    const runId = ++this.runs;
+    // A listener that throws (a closed editor tab) must not break the run.
+    const emit = (event: RuntimeEvent) => {
+      try {
+        onEvent(event);
+      } catch {
+        /* the listener's problem, not the run's */
+      }
+    };
+    const validation = validateGraph(doc, this.options.registry);
+    if (!validation.ok) {
+      emit({ type: 'run-end', runId, status: 'error' });
+      return { status: 'error', nodes: {}, problems: validation.problems };
+    }
+    const unknown = (options.targets ?? []).filter((t) => !validation.graph.index.nodes.has(t));
+    if (unknown.length > 0) {
+      emit({ type: 'run-end', runId, status: 'error' });
+      return { status: 'error', nodes: {}, problems: unknown.map((t) => ({ nodeId: t, message: `unknown target node "${t}"` })) };
+    }
+    const executor = new GraphExecutor(validation.graph, {
+      services: this.options.services,
+      cache: this.cache,
+      signal,
+      emit,
+      runId,
+    });
+    return executor.run(options.targets);
+  }
+}
