@@ -1,0 +1,107 @@
+import type { Scheduler } from '../schedulers';
+import type { Conditioning, StepRecord } from '../models/pipeline';
+import type { DiffusionModel } from '../models/model';
+import type { Tensor } from '../values/types';
+import { concatRows } from '../models/tensor-util';
+import { addInto, runRows } from './chunks';
+import { vjpSessions } from './sessions';
+
+export interface BackwardRequest {
+  model: DiffusionModel;
+  scheduler: Scheduler;
+  conditioning: Conditioning;
+  /** The forward pass's records, steps 0..last (pipeline `record: true`). */
+  records: StepRecord[];
+  /** The final latents the decoder saw (unscaled). */
+  latent: Tensor;
+  /** d(loss)/d(images) and/or d(loss)/d(latents). */
+  gradImage?: Tensor;
+  gradLatent?: Tensor;
+  /** How many of the last denoising steps gradients flow through (earlier ones count as constants). */
+  steps: number;
+  signal?: AbortSignal;
+}
+
+/** d(loss)/d(conditioning rows): `cond` per UNet row, `uncond` when guidance used a negative. */
+export interface BackwardResult {
+  cond: Tensor;
+  uncond?: Tensor;
+}
+
+function timestepFeed(model: DiffusionModel, t: number, rows: number) {
+  switch (model.timestepShape) {
+    case 'scalar':
+      return { data: [t], dims: [] };
+    case 'one':
+      return { data: [t], dims: [1] };
+    case 'batch':
+      return { data: Array<number>(rows).fill(t), dims: [rows] };
+  }
+}
+
+/**
+ * Reverse pass of Generate (DESIGN.md "Gradients"): VAE decoder VJP, then the last `steps`
+ * denoising steps in reverse. Each step is x_{i+1} = a_i x_i + sum_j b_ij eps_{i-j} with
+ * eps_i = u + g (c - u) from one UNet call on [uncond; cond] rows, so its VJP is affine
+ * bookkeeping plus one UNet VJP call on the same rows.
+ */
+export async function diffusionBackward(req: BackwardRequest): Promise<BackwardResult> {
+  const { model, scheduler, records, conditioning: c } = req;
+  const sessions = await vjpSessions(model);
+  const dims = req.latent.dims;
+  let gx = new Float32Array(req.latent.data.length);
+  if (req.gradLatent) addInto(gx, req.gradLatent.data);
+  if (req.gradImage) {
+    const scaled: Tensor = { dims, data: req.latent.data.map((v) => v / model.scalingFactor) };
+    const fixed = model.vaeDecoder.input('latent_sample')!.shape[0];
+    const out = await runRows(sessions.vae, { latent_sample: scaled, grad_sample: req.gradImage }, () => ({}), ['grad_latent_sample'], typeof fixed === 'number' ? fixed : undefined);
+    addInto(gx, out.grad_latent_sample.data, 1 / model.scalingFactor);
+  }
+  const gCond = new Float32Array(c.cond.data.length);
+  const gUncond = c.uncond ? new Float32Array(c.uncond.data.length) : undefined;
+  const last = records.length - 1;
+  const first = Math.max(0, records.length - Math.max(1, req.steps));
+  const gEps = new Map<number, Float32Array>();
+  const epsGrad = (i: number) => gEps.get(i) ?? gEps.set(i, new Float32Array(gx.length)).get(i)!;
+  for (let i = last; i >= first; i--) {
+    req.signal?.throwIfAborted();
+    const { sample: a, eps: b } = scheduler.coefficients(i);
+    // Outputs of steps before the window are constants: their share of the gradient is dropped.
+    b.forEach((bj, j) => i - j >= first && addInto(epsGrad(i - j), gx, bj));
+    const ge = epsGrad(i);
+    gEps.delete(i);
+    const rec = records[i];
+    const x: Tensor = { dims, data: rec.latent.map((v) => v * rec.inputScale) };
+    const samples = c.uncond ? concatRows([x, x]) : x;
+    const context = c.uncond ? concatRows([c.uncond, c.cond]) : c.cond;
+    const gOut = c.uncond ? new Float32Array(2 * ge.length) : ge;
+    if (c.uncond) {
+      // eps = (1 - g) u + g c
+      for (let k = 0; k < ge.length; k++) {
+        gOut[k] = (1 - c.guidance) * ge[k];
+        gOut[ge.length + k] = c.guidance * ge[k];
+      }
+    }
+    const out = await runRows(
+      sessions.unet,
+      { sample: samples, encoder_hidden_states: context, grad_out_sample: { dims: samples.dims, data: gOut } },
+      (rows) => ({ timestep: timestepFeed(model, rec.timestep, rows) }),
+      ['grad_sample', 'grad_encoder_hidden_states'],
+      model.unetBatch,
+    );
+    const next = new Float32Array(gx.length);
+    addInto(next, gx, a);
+    const gs = out.grad_sample.data;
+    const gh = out.grad_encoder_hidden_states.data;
+    addInto(next, gs, rec.inputScale);
+    if (c.uncond) {
+      addInto(next, gs, rec.inputScale, gx.length);
+      addInto(gUncond!, gh);
+      addInto(gCond, gh, 1, gUncond!.length);
+    } else {
+      addInto(gCond, gh);
+    }
+    gx = next;
+  }
+  return { cond: { dims: [...c.cond.dims], data: gCond }, ...(gUncond ? { uncond: { dims: [...c.uncond!.dims], data: gUncond } } : {}) };
+}

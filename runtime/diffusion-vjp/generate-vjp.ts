@@ -1,0 +1,83 @@
+import type { Gradients, Inputs, Outputs, RunContext } from '../../nodes/types';
+import { createScheduler, type SchedulerKind } from '../schedulers';
+import { generate } from '../models/pipeline';
+import { modelOf } from '../models/values';
+import type { EmbeddingValue, SeedsValue, Tensor } from '../values/types';
+import { diffusionBackward } from './backward';
+
+/** The Generate params the backward pass reads. */
+export interface GenerateVjpParams {
+  seed: number;
+  steps: number;
+  guidance: number;
+  scheduler: string;
+  width: number;
+  height: number;
+  latentStep: number;
+  /** Denoising steps to backpropagate through; 0: automatic (all for few-step schedules, else 1). */
+  gradientSteps: number;
+}
+
+/** Few-step schedules (SD-Turbo, the built-in model) are cheap enough to differentiate whole. */
+export const FEW_STEPS = 8;
+
+export function gradientStepsFor(p: Pick<GenerateVjpParams, 'steps' | 'gradientSteps'>, stepsRun: number): number {
+  if (p.gradientSteps > 0) return Math.min(p.gradientSteps, stepsRun);
+  return p.steps <= FEW_STEPS ? stepsRun : 1;
+}
+
+/** Sums UNet-row gradients back onto the B embedding rows they were gathered from. */
+function scatterRows(g: Tensor, source: readonly number[], batch: number): Tensor {
+  const [, tokens, dim] = g.dims;
+  const size = tokens * dim;
+  const out = new Float32Array(batch * size);
+  source.forEach((row, i) => {
+    for (let k = 0; k < size; k++) out[row * size + k] += g.data[i * size + k];
+  });
+  return { dims: [batch, tokens, dim], data: out };
+}
+
+/**
+ * Generate's `vjp`: replays the forward pass with step records (same seeds, bit for bit the
+ * same latents), then runs the reverse pass. Gradients reach `embedding` and, when it is
+ * connected, `negative`; seeds and the model get none.
+ */
+export async function generateVjp(ctx: RunContext, inputs: Inputs, p: GenerateVjpParams, _outputs: Outputs, grads: Gradients): Promise<Gradients> {
+  if (!grads.image && !grads.latent) return {};
+  const model = modelOf(inputs.model);
+  const embedding = inputs.embedding as EmbeddingValue;
+  const negative = inputs.negative as EmbeddingValue | undefined;
+  const seeds = (inputs.seeds as SeedsValue | undefined) ?? { kind: 'Seeds', seeds: [p.seed] };
+  const kind = p.scheduler === 'auto' ? model.defaultScheduler : (p.scheduler as SchedulerKind);
+  const forward = await generate(model, {
+    embedding: embedding.tensor,
+    negative: negative?.tensor,
+    seeds,
+    steps: p.steps,
+    guidance: p.guidance,
+    scheduler: kind,
+    width: p.width || model.nativeSize.width,
+    height: p.height || model.nativeSize.height,
+    latentStep: p.latentStep,
+    record: true,
+    signal: ctx.signal,
+  });
+  const back = await diffusionBackward({
+    model,
+    scheduler: createScheduler(kind, model.schedulerConfig, p.steps),
+    conditioning: forward.conditioning,
+    records: forward.records,
+    latent: forward.latents,
+    gradImage: grads.image,
+    gradLatent: grads.latent,
+    steps: gradientStepsFor(p, forward.records.length),
+    signal: ctx.signal,
+  });
+  const B = embedding.tensor.dims[0];
+  const out: Gradients = { embedding: scatterRows(back.cond, forward.rows.map((r) => r.embedding), B) };
+  if (negative && back.uncond) {
+    const nb = negative.tensor.dims[0];
+    out.negative = scatterRows(back.uncond, forward.rows.map((r) => (nb === 1 ? 0 : r.embedding)), nb);
+  }
+  return out;
+}
