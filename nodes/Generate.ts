@@ -1,0 +1,84 @@
+import { defineNode } from './types';
+import { generate } from '../runtime/models/pipeline';
+import { checkEmbedding, modelOf } from '../runtime/models/values';
+import type { SchedulerKind } from '../runtime/schedulers';
+import type { EmbeddingValue, ImageValue, LatentValue, SeedsValue } from '../runtime/values/types';
+
+const MAX_SEED = 2 ** 32 - 1;
+
+export const Generate = defineNode({
+  type: 'Generate',
+  version: 1,
+  category: 'Image',
+  doc:
+    'Denoising loop and VAE decode. B embeddings x S seeds give B*S images, embedding-major: ' +
+    'image i uses embedding floor(i/S) and seed i mod S.',
+  inputs: {
+    model: { type: 'Model', doc: 'The model to sample with.' },
+    embedding: { type: 'Embedding', doc: 'Prompt embeddings [B, tokens, dim].' },
+    negative: { type: 'Embedding', optional: true, doc: 'Negative embedding (1 or B rows); default: the empty prompt.' },
+    seeds: { type: 'Seeds', optional: true, doc: 'Seeds or explicit noise; overrides the seed param.' },
+  },
+  outputs: {
+    image: { type: 'Image', doc: 'Images [B*S, 3, H, W] in [-1, 1].' },
+    latent: { type: 'Latent', doc: 'Final latents [B*S, C, h, w] (after step latentStep when set).' },
+  },
+  params: {
+    seed: { kind: 'number', default: 0, integer: true, min: 0, max: MAX_SEED, doc: 'Noise seed when no seeds are connected (torch.randn-compatible).' },
+    steps: { kind: 'number', default: 20, integer: true, min: 1, max: 500, doc: 'Denoising steps.' },
+    guidance: {
+      kind: 'number',
+      default: 7.5,
+      min: 0,
+      max: 30,
+      step: 0.5,
+      slider: true,
+      doc: 'Classifier-free guidance u + g(c - u); at g <= 1 only the prompt is used (SD-Turbo: 0).',
+    },
+    scheduler: {
+      kind: 'enum',
+      options: ['auto', 'euler', 'lms', 'ddim'],
+      default: 'auto',
+      doc: "auto: the model's scheduler_config.json; or Euler, LMS, DDIM.",
+    },
+    width: { kind: 'number', default: 0, integer: true, min: 0, max: 2048, doc: "Image width in pixels; 0: the model's native size." },
+    height: { kind: 'number', default: 0, integer: true, min: 0, max: 2048, doc: "Image height in pixels; 0: the model's native size." },
+    latentStep: {
+      kind: 'number',
+      default: -1,
+      integer: true,
+      min: -1,
+      max: 499,
+      doc: 'Stop after this denoising step (0-based) and output its latents; -1: run every step.',
+    },
+  },
+  async run(ctx, inputs, p) {
+    const model = modelOf(inputs.model);
+    const embedding = inputs.embedding as EmbeddingValue;
+    const negative = inputs.negative as EmbeddingValue | undefined;
+    checkEmbedding(model, embedding, 'embedding');
+    if (negative) checkEmbedding(model, negative, 'negative');
+    const seeds = (inputs.seeds as SeedsValue | undefined) ?? { kind: 'Seeds', seeds: [p.seed] };
+    const result = await generate(model, {
+      embedding: embedding.tensor,
+      negative: negative?.tensor,
+      seeds,
+      steps: p.steps,
+      guidance: p.guidance,
+      scheduler: p.scheduler === 'auto' ? model.defaultScheduler : (p.scheduler as SchedulerKind),
+      width: p.width || model.nativeSize.width,
+      height: p.height || model.nativeSize.height,
+      latentStep: p.latentStep,
+      onStep: (done, total) => ctx.progress(done, total),
+      signal: ctx.signal,
+    });
+    const labels = result.rows.map(({ embedding: e, seed: s }) => {
+      const prompt = embedding.labels?.[e] ?? `embedding ${e}`;
+      return seeds.noise ? `${prompt} · noise ${s}` : `${prompt} · seed ${seeds.seeds[s]}`;
+    });
+    const image: ImageValue = { kind: 'Image', tensor: result.images, labels };
+    const latent: LatentValue = { kind: 'Latent', tensor: result.latents, ...(p.latentStep >= 0 ? { step: p.latentStep } : {}) };
+    ctx.preview(image);
+    return { image, latent };
+  },
+});

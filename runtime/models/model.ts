@@ -1,0 +1,50 @@
+import type { Backend } from '../ort/env';
+import type { Session } from '../ort/session';
+import type { SchedulerConfigJson, SchedulerKind } from '../schedulers';
+
+/** Turns one prompt into the model's token ids (CLIP: BOS, tokens, EOS, padded to 77). */
+export interface PromptTokenizer {
+  encode(text: string): Int32Array;
+}
+
+/**
+ * A loaded text-to-image model: its sessions plus everything read from its files, so the
+ * pipeline never assumes SD-1.x numbers (77 tokens, 4 channels, 8x VAE, 0.18215).
+ */
+export interface DiffusionModel {
+  /** The source string it was loaded from; embeddings carry it to catch mixed models. */
+  id: string;
+  backend: Backend;
+  textEncoder: Session;
+  unet: Session;
+  vaeDecoder: Session;
+  tokenizer: PromptTokenizer;
+  schedulerConfig: SchedulerConfigJson;
+  /** From scheduler_config.json's `_class_name` (Euler when it names none of ours). */
+  defaultScheduler: SchedulerKind;
+  /** Latents are divided by this before the VAE decoder. */
+  scalingFactor: number;
+  tokens: number;
+  latentChannels: number;
+  /** Image pixels per latent pixel (8 for SD and for the built-in model). */
+  vaeScale: number;
+  /** The size the model was trained at, in pixels. */
+  nativeSize: { width: number; height: number };
+  /** Set when the UNet's batch dim is a fixed number: runs are split into chunks of it. */
+  unetBatch?: number;
+  /** How the UNet wants its timestep: a scalar, [1], or one per batch row. */
+  timestepShape: 'scalar' | 'one' | 'batch';
+  dispose(): Promise<void>;
+}
+
+const SCHEDULER_CLASSES: Record<string, SchedulerKind> = {
+  EulerDiscreteScheduler: 'euler',
+  EulerAncestralDiscreteScheduler: 'euler',
+  LMSDiscreteScheduler: 'lms',
+  DDIMScheduler: 'ddim',
+};
+
+export function schedulerKindOf(config: SchedulerConfigJson): SchedulerKind {
+  const name = config._class_name;
+  return (typeof name === 'string' && SCHEDULER_CLASSES[name]) || 'euler';
+}

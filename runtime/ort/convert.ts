@@ -1,0 +1,40 @@
+import * as ort from 'onnxruntime-web';
+import type { Tensor } from '../values/types';
+import { float32ToHalf, halfToFloat32 } from './float16';
+
+/**
+ * Conversions at the session boundary: the runtime keeps float32 (and plain integers for
+ * token ids), the model gets whatever dtype its graph declares.
+ */
+export type HostData = Float32Array | Int32Array | number[];
+
+export function toOrtTensor(dtype: string, data: HostData, dims: readonly number[]): ort.Tensor {
+  switch (dtype) {
+    case 'float32':
+      return new ort.Tensor('float32', data instanceof Float32Array ? data : Float32Array.from(data), dims);
+    case 'float16':
+      return new ort.Tensor('float16', float32ToHalf(data), dims);
+    case 'float64':
+      return new ort.Tensor('float64', Float64Array.from(data), dims);
+    case 'int32':
+      return new ort.Tensor('int32', data instanceof Int32Array ? data : Int32Array.from(data, Math.round), dims);
+    case 'int64':
+      return new ort.Tensor('int64', BigInt64Array.from(Array.from(data, (v) => BigInt(Math.round(v)))), dims);
+    default:
+      throw new Error(`unsupported input dtype ${dtype}`);
+  }
+}
+
+/** Reads an output (from the CPU or a GPU buffer) as float32 and frees the ORT tensor. */
+export async function readFloat32(tensor: ort.Tensor): Promise<Tensor> {
+  const dims = [...tensor.dims];
+  try {
+    const data = tensor.location === 'cpu' ? tensor.data : await tensor.getData();
+    if (data instanceof Float32Array) return { dims, data: tensor.location === 'cpu' ? data.slice() : data };
+    if (data instanceof Uint16Array && tensor.type === 'float16') return { dims, data: halfToFloat32(data) };
+    // Float16Array (where the platform has it), float64, ints: a plain numeric copy
+    return { dims, data: Float32Array.from(data as ArrayLike<number>) };
+  } finally {
+    tensor.dispose();
+  }
+}

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configureOrt } from '../../runtime/ort/env';
+import { loadModel } from '../../runtime/models/loader';
+import { nodeFolderFiles } from '../../runtime/models/files-node';
+import type { DiffusionModel } from '../../runtime/models/model';
+import { emptyEmbedding, encodePrompts, generate, type GenerateRequest } from '../../runtime/models/pipeline';
+import { sliceRows } from '../../runtime/models/tensor-util';
+import { torchRandn } from '../../runtime/rng';
+import { writeToyModel } from '../models/toy-model';
+
+configureOrt();
+
+describe('generate() on the toy model', () => {
+  let model: DiffusionModel;
+  let remove: () => Promise<void>;
+  beforeAll(async () => {
+    const toy = await writeToyModel();
+    remove = toy.remove;
+    model = await loadModel(nodeFolderFiles(toy.dir, 'folder:toy'), { id: 'folder:toy', backend: { name: 'wasm' } });
+  });
+  afterAll(async () => {
+    await model.dispose();
+    await remove();
+  });
+
+  const request = async (prompts: string[], seeds: number[], extra: Partial<GenerateRequest> = {}): Promise<GenerateRequest> => ({
+    embedding: await encodePrompts(model, prompts),
+    seeds: { kind: 'Seeds', seeds },
+    steps: 3,
+    guidance: 7.5,
+    scheduler: 'euler',
+    width: 64,
+    height: 64,
+    ...extra,
+  });
+
+  it('makes B x S images, embedding-major, each equal to its own single run', async () => {
+    const prompts = ['re', 'another prompt'];
+    const seeds = [3, 1, 4];
+    const all = await generate(model, await request(prompts, seeds));
+    expect(all.images.dims).toEqual([6, 3, 64, 64]);
+    expect(all.latents.dims).toEqual([6, 4, 8, 8]);
+    expect(all.rows).toEqual([0, 1, 2, 3, 4, 5].map((i) => ({ embedding: Math.floor(i / 3), seed: i % 3 })));
+    const single = await generate(model, await request([prompts[1]], [seeds[2]]));
+    expect(sliceRows(all.images, 5, 6).data).toEqual(single.images.data);
+    expect(sliceRows(all.images, 0, 1).data).not.toEqual(single.images.data);
+  });
+
+  it("uses a Seeds value's noise instead of its seeds", async () => {
+    const bySeed = await generate(model, await request(['re'], [42]));
+    const noise = { dims: [1, 4, 8, 8], data: torchRandn(42, [1, 4, 8, 8]) };
+    const byNoise = await generate(model, await request(['re'], [0], { seeds: { kind: 'Seeds', seeds: [0], noise } }));
+    expect(byNoise.images.data).toEqual(bySeed.images.data);
+  });
+
+  it('returns the latents after step k, matching the recorded full run', async () => {
+    const full = await generate(model, await request(['re'], [5], { steps: 4, record: true }));
+    expect(full.records.map((r) => r.index)).toEqual([0, 1, 2, 3]);
+    const early = await generate(model, await request(['re'], [5], { steps: 4, latentStep: 1 }));
+    // x_2 (after step 1) is the latent step 2 started from
+    expect(early.latents.data).toEqual(full.records[2].latent);
+    await expect(generate(model, await request(['re'], [5], { steps: 4, latentStep: 4 }))).rejects.toThrow(/steps 0..3/);
+  });
+
+  it('defaults the negative to the empty prompt, and skips it for guidance <= 1', async () => {
+    const implicit = await generate(model, await request(['re'], [9]));
+    const explicit = await generate(model, await request(['re'], [9], { negative: await emptyEmbedding(model) }));
+    expect(explicit.images.data).toEqual(implicit.images.data);
+    const other = await encodePrompts(model, ['something else']);
+    const withNeg = await generate(model, await request(['re'], [9], { negative: other }));
+    expect(withNeg.images.data).not.toEqual(implicit.images.data);
+    const g1 = await generate(model, await request(['re'], [9], { guidance: 1, negative: other }));
+    const g1Default = await generate(model, await request(['re'], [9], { guidance: 1 }));
+    expect(g1.conditioning.uncond).toBeUndefined();
+    expect(g1.images.data).toEqual(g1Default.images.data);
+  });
+
+  it('reports every step and runs each scheduler', async () => {
+    for (const scheduler of ['euler', 'lms', 'ddim'] as const) {
+      const seen: number[] = [];
+      const r = await generate(model, await request(['re'], [1], { scheduler, steps: 5, onStep: (done) => seen.push(done) }));
+      expect(seen).toEqual([1, 2, 3, 4, 5]);
+      expect(r.images.data.every(Number.isFinite)).toBe(true);
+    }
+  });
+
+  it('refuses sizes the model cannot make', async () => {
+    await expect(generate(model, await request(['re'], [1], { width: 60 }))).rejects.toThrow(/multiples of 8/);
+  });
+});

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configureOrt } from '../../runtime/ort/env';
+import { loadModel } from '../../runtime/models/loader';
+import { nodeFolderFiles } from '../../runtime/models/files-node';
+import { encodePrompts } from '../../runtime/models/pipeline-encode';
+import type { DiffusionModel } from '../../runtime/models/model';
+import { TOY_DIM, writeToyModel } from './toy-model';
+
+configureOrt();
+const WASM = { name: 'wasm' as const };
+
+async function loadToy(options: Parameters<typeof writeToyModel>[0] = {}) {
+  const toy = await writeToyModel(options);
+  const model = await loadModel(nodeFolderFiles(toy.dir, 'folder:toy'), { id: 'folder:toy', backend: WASM });
+  return { model, async close() { await model.dispose(); await toy.remove(); } };
+}
+
+/** One UNet call on fixed inputs: what the boundary conversions must preserve. */
+async function unetOnce(model: DiffusionModel): Promise<Float32Array> {
+  const sample = { dims: [1, 4, 8, 8], data: Float32Array.from({ length: 256 }, (_, i) => Math.cos(i)) };
+  const ctx = { dims: [1, 77, TOY_DIM], data: Float32Array.from({ length: 77 * TOY_DIM }, (_, i) => Math.sin(i) * 0.5) };
+  const out = await model.unet.run({ sample, timestep: { data: [500], dims: [1] }, encoder_hidden_states: ctx }, ['out_sample']);
+  return out.out_sample.data;
+}
+
+describe('loadModel on a diffusers-layout folder', () => {
+  let toy: Awaited<ReturnType<typeof loadToy>>;
+  beforeAll(async () => (toy = await loadToy()));
+  afterAll(() => toy.close());
+
+  it('reads dims, scaling factor and scheduler from the files', () => {
+    const m = toy.model;
+    expect(m.tokens).toBe(77);
+    expect(m.latentChannels).toBe(4);
+    expect(m.vaeScale).toBe(8);
+    expect(m.nativeSize).toEqual({ width: 64, height: 64 });
+    expect(m.scalingFactor).toBe(0.5);
+    expect(m.defaultScheduler).toBe('euler');
+    expect(m.timestepShape).toBe('one');
+    expect(m.unetBatch).toBeUndefined();
+    expect(m.unet.input('timestep')).toEqual({ name: 'timestep', dtype: 'int64', shape: [1] });
+  });
+
+  it('encodes prompts with its tokenizer and text encoder', async () => {
+    const e = await encodePrompts(toy.model, ['re', 'a longer prompt', '']);
+    expect(e.dims).toEqual([3, 77, TOY_DIM]);
+    const row = (i: number) => e.data.subarray(i * 77 * TOY_DIM, (i + 1) * 77 * TOY_DIM);
+    expect(row(0)).not.toEqual(row(1));
+    expect(row(2)).not.toEqual(row(0));
+  });
+
+  it('converts float16 and float timesteps at the boundary', async () => {
+    const reference = await unetOnce(toy.model);
+    const half = await loadToy({ fp16: true, timestepType: 'float16' });
+    try {
+      expect(half.model.unet.input('sample')!.dtype).toBe('float16');
+      const got = await unetOnce(half.model);
+      for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(reference[i], 2);
+    } finally {
+      await half.close();
+    }
+    const f32 = await loadToy({ timestepType: 'float32' });
+    try {
+      expect(await unetOnce(f32.model)).toEqual(reference);
+    } finally {
+      await f32.close();
+    }
+  });
+
+  it('passes model.onnx_data next to model.onnx as external data', async () => {
+    const reference = await unetOnce(toy.model);
+    const ext = await loadToy({ externalData: true });
+    try {
+      expect(await unetOnce(ext.model)).toEqual(reference);
+    } finally {
+      await ext.close();
+    }
+  });
+});
