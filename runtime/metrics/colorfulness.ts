@@ -20,8 +20,8 @@ export function colorfulnessGraph(h: number, w: number): MeasureGraph {
   const d = g.op('Sub', [opp, mean]);
   const variance = g.op('ReduceMean', [g.op('Mul', [d, d])], { axes: [2, 3], keepdims: 1 });
   const eps = scalar(g, SQRT_EPS);
-  const stdRoot = g.op('Sqrt', [g.op('Add', [reduceSum(g, variance, [1, 2, 3], false), eps])]);
-  const meanRoot = g.op('Sqrt', [g.op('Add', [reduceSum(g, g.op('Mul', [mean, mean]), [1, 2, 3], false), eps])]);
+  const stdRoot = g.op('Sqrt', [g.op('Add', [reduceSum(g, variance, [1, 2, 3], false, 2), eps])]);
+  const meanRoot = g.op('Sqrt', [g.op('Add', [reduceSum(g, g.op('Mul', [mean, mean]), [1, 2, 3], false, 2), eps])]);
   const score = g.op('Add', [stdRoot, g.op('Mul', [meanRoot, scalar(g, 0.3)])]);
   return finish(g, score, [image]);
 }

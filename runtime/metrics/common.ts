@@ -21,10 +21,6 @@ export function scalar(g: GraphBuilder, v: number): string {
   return g.constant(new Float32Array([v]), []);
 }
 
-export function ints(g: GraphBuilder, v: number[]): string {
-  return g.constant(BigInt64Array.from(v.map(BigInt)), [v.length]);
-}
-
 /** Images in [-1, 1] -> gray in [0, 1] (the range the paper measures in), [B, 1, H, W]. */
 export function grayUnit(g: GraphBuilder, image: string): string {
   const unit = g.op('Add', [g.op('Mul', [image, scalar(g, 0.5)]), scalar(g, 0.5)]);
@@ -32,9 +28,13 @@ export function grayUnit(g: GraphBuilder, image: string): string {
   return g.op('Conv', [unit, w]);
 }
 
-/** Sum over `axes` (ReduceSum takes its axes as an input from opset 13 on). */
-export function reduceSum(g: GraphBuilder, x: string, axes: number[], keepdims: boolean): string {
-  return g.op('ReduceSum', [x, ints(g, axes)], { keepdims: keepdims ? 1 : 0 });
+/**
+ * Sum over `axes` of `count` elements, as ReduceMean (axes as an attribute) times the count:
+ * graphs are built per size, and an attribute keeps the axes readable to every consumer
+ * (ReduceSum takes them as a tensor input from opset 13 on).
+ */
+export function reduceSum(g: GraphBuilder, x: string, axes: number[], keepdims: boolean, count: number): string {
+  return g.op('Mul', [g.op('ReduceMean', [x], { axes, keepdims: keepdims ? 1 : 0 }), scalar(g, count)]);
 }
 
 /** The image input every image measure shares: a batch of [3, h, w] images. */

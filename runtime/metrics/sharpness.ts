@@ -18,6 +18,6 @@ export function laplacianVarianceGraph(h: number, w: number): MeasureGraph {
   const mean = g.op('ReduceMean', [lap], { axes: [1, 2, 3], keepdims: 1 });
   const d = g.op('Sub', [lap, mean]);
   const n = (h - 2) * (w - 2);
-  const variance = g.op('Mul', [reduceSum(g, g.op('Mul', [d, d]), [1, 2, 3], false), scalar(g, 1 / (n - 1))]);
+  const variance = g.op('Mul', [reduceSum(g, g.op('Mul', [d, d]), [1, 2, 3], false, n), scalar(g, 1 / (n - 1))]);
   return finish(g, variance, [image]);
 }

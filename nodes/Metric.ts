@@ -1,0 +1,49 @@
+import { defineNode } from './types';
+import type { ImageValue, ScoreValue } from '../runtime/values/types';
+import { METRICS, measure, measureVjp } from '../runtime/metrics';
+
+function spec(name: string) {
+  const s = METRICS[name];
+  if (!s) throw new Error(`unknown metric "${name}"`);
+  return s;
+}
+
+function imageOf(value: unknown): ImageValue {
+  const image = value as ImageValue | undefined;
+  if (!image || image.tensor.dims.length !== 4 || image.tensor.dims[1] !== 3) {
+    throw new Error(`"image" must be images [batch, 3, H, W], got [${image?.tensor.dims.join(', ') ?? 'nothing'}]`);
+  }
+  return image;
+}
+
+/** One compiled graph per metric and image size (the graphs are static for the autodiff). */
+const keyOf = (name: string, image: ImageValue) => `${name}:${image.tensor.dims[2]}x${image.tensor.dims[3]}`;
+const builder = (name: string, image: ImageValue) => () => spec(name).build(image.tensor.dims[2], image.tensor.dims[3]);
+
+export const Metric = defineNode({
+  type: 'Metric',
+  version: 1,
+  category: 'Measure',
+  doc: 'Scores each image: sharpness (variance of the Laplacian), blurriness, colorfulness or brightness. Differentiable.',
+  inputs: {
+    image: { type: 'Image', doc: 'Images in [-1, 1].' },
+  },
+  outputs: {
+    score: { type: 'Score', doc: 'One score per image; says whether higher or lower is better.' },
+  },
+  params: {
+    metric: { kind: 'enum', options: Object.keys(METRICS), default: 'sharpness', doc: 'What to measure (METHODS.md).' },
+  },
+  async run(_ctx, inputs, p) {
+    const image = imageOf(inputs.image);
+    const values = await measure(keyOf(p.metric, image), builder(p.metric, image), { image: image.tensor });
+    const score: ScoreValue = { kind: 'Score', values, name: p.metric, goal: spec(p.metric).goal };
+    return { score };
+  },
+  async vjp(_ctx, inputs, p, _outputs, grads) {
+    if (!grads.score) return {};
+    const image = imageOf(inputs.image);
+    const g = await measureVjp(keyOf(p.metric, image), builder(p.metric, image), { image: image.tensor }, grads.score);
+    return { image: g.image };
+  },
+});
