@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { NodeRegistry } from '../../nodes/registry';
 import type { RuntimeServices } from '../../nodes/types';
 import { validateGraph } from '../graph/validate';
-import { formatProblem } from '../graph/problems';
+import { formatProblem, looseNodes } from '../graph/problems';
 import { Runtime } from '../worker/runtime';
 import type { RuntimeEvent } from '../worker/protocol';
 
@@ -66,8 +66,9 @@ async function cli(argv: string[], env: CliEnv): Promise<number> {
   const [command, file, ...extra] = parsed.positionals;
   if (!file || extra.length > 0 || (command !== 'validate' && command !== 'run')) fail(2, USAGE);
   const { registry } = env;
-  const validation = validateGraph(readDocument(file), registry);
-  if (!validation.ok) fail(2, ...validation.problems.map((p) => formatProblem(p)));
+  const text = readDocument(file);
+  const validation = validateGraph(text, registry);
+  if (!validation.ok) fail(2, ...validation.problems.map((p) => formatProblem(p, looseNodes(text))));
   const doc = validation.graph.doc;
   if (command === 'validate') {
     env.stdout(`ok: ${file} (${doc.nodes.length} nodes, ${doc.edges.length} edges)\n`);

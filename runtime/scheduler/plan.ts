@@ -33,25 +33,26 @@ export function unitDeps(graph: CompiledGraph, unit: string): string[] {
   return [...deps];
 }
 
-/** Nodes with no way out and at least one port: what "run all" runs. Notes (no ports) are left out. */
-export function sinks(graph: CompiledGraph): string[] {
-  return [...graph.index.nodes.keys()].filter((id) => {
+/** Units nothing else waits for: what "run all" runs. Notes (no ports) are left out. */
+export function sinks(graph: CompiledGraph, deps: (unit: string) => string[] = (u) => unitDeps(graph, u)): string[] {
+  const units = [...graph.index.nodes.keys()].filter((id) => {
     const def = graph.defs.get(id)!;
-    const hasPorts = Object.keys(def.inputs).length + Object.keys(def.outputs).length > 0;
-    return hasPorts && graph.index.outgoing.get(id)!.length === 0 && !graph.zoneOf.has(id);
+    return !graph.zoneOf.has(id) && Object.keys(def.inputs).length + Object.keys(def.outputs).length > 0;
   });
+  const awaited = new Set(units.flatMap(deps));
+  return units.filter((u) => !awaited.has(u));
 }
 
 /** Plans what `targets` need ("run to here"); all sinks when no targets are given. */
 export function makePlan(graph: CompiledGraph, targets?: readonly string[]): Plan {
   for (const t of targets ?? []) if (!graph.index.nodes.has(t)) throw new Error(`unknown target node "${t}"`);
-  const wanted = (targets && targets.length > 0 ? targets : sinks(graph)).map((id) => unitOf(graph, id));
   const depsCache = new Map<string, string[]>();
   const deps = (unit: string) => {
     let d = depsCache.get(unit);
     if (!d) depsCache.set(unit, (d = unitDeps(graph, unit)));
     return d;
   };
+  const wanted = (targets && targets.length > 0 ? targets : sinks(graph, deps)).map((id) => unitOf(graph, id));
   const units = reachable(wanted, deps);
   const order = topoOrder(
     [...graph.index.nodes.keys()].filter((id) => units.has(id)),

@@ -18,7 +18,7 @@ describe('validateGraph', () => {
     if (result.ok) expect(result.graph.params.get('c')).toEqual({ value: 1 });
   });
 
-  const cases: { name: string; input: unknown; expected: Partial<Problem> & { message: RegExp } }[] = [
+  const cases: { name: string; input: unknown; expected: Partial<Omit<Problem, 'message'>> & { message: RegExp } }[] = [
     { name: 'invalid JSON', input: '{"format": ', expected: { message: /^invalid JSON/ } },
     { name: 'not an object', input: '[1, 2]', expected: { message: /must be a JSON object/ } },
     { name: 'wrong format', input: { ...good(), format: 'comfy/workflow' }, expected: { message: /not an Embedding Studio graph: "format" is "comfy\/workflow"/ } },
