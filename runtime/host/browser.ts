@@ -1,4 +1,5 @@
 import type { RuntimeServices } from '../../nodes/types';
+import { createBrowserModelService } from '../models/service-browser';
 import { BUILTIN_PREFIX, fetchBytes, type HostServices } from './services';
 
 export interface BrowserHostOptions {
@@ -10,6 +11,7 @@ export interface BrowserHostOptions {
 export function browserServices(extra: RuntimeServices = {}, options: BrowserHostOptions = {}): HostServices {
   const base = new URL(options.builtinBase ?? '/models/', self.location.href);
   return {
+    models: createBrowserModelService({ appBase: new URL('../', base).href }),
     ...extra,
     host: 'browser',
     async readBytes(location, signal) {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import type { RuntimeServices } from '../../nodes/types';
+import { createNodeModelService } from '../models/service-node';
 import { BUILTIN_PREFIX, fetchBytes, type HostServices } from './services';
 
 const MODELS_DIR = resolve(fileURLToPath(new URL('../../models', import.meta.url)));
@@ -9,6 +10,7 @@ const MODELS_DIR = resolve(fileURLToPath(new URL('../../models', import.meta.url
 /** Host services for Node (CLI, tests): builtin models come from the repository's models/ folder. */
 export function nodeServices(extra: RuntimeServices = {}, modelsDir: string = MODELS_DIR): HostServices {
   return {
+    models: createNodeModelService(modelsDir),
     ...extra,
     host: 'node',
     async readBytes(location, signal) {

@@ -60,6 +60,7 @@ export async function loadModel(files: ModelFiles, options: LoadOptions): Promis
     return {
       id: options.id,
       backend: options.backend,
+      files,
       textEncoder,
       unet,
       vaeDecoder,

@@ -1,6 +1,7 @@
 import type { Backend } from '../ort/env';
 import type { Session } from '../ort/session';
 import type { SchedulerConfigJson, SchedulerKind } from '../schedulers';
+import type { ModelFiles } from './files';
 
 /** Turns one prompt into the model's token ids (CLIP: BOS, tokens, EOS, padded to 77). */
 export interface PromptTokenizer {
@@ -15,6 +16,8 @@ export interface DiffusionModel {
   /** The source string it was loaded from; embeddings carry it to catch mixed models. */
   id: string;
   backend: Backend;
+  /** The folder it came from: gradient models (runtime/diffusion-vjp) are built from the same files. */
+  files: ModelFiles;
   textEncoder: Session;
   unet: Session;
   vaeDecoder: Session;

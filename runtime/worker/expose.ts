@@ -27,6 +27,7 @@ export function exposeRuntime(runtime: Runtime, endpoint: Comlink.Endpoint = sel
       }
     },
     cancel: () => runtime.cancel(),
+    registerFolder: (name, folder) => runtime.registerFolder(name, folder),
   };
   Comlink.expose(api, endpoint);
 }

@@ -69,4 +69,12 @@ export interface RuntimeApi {
   validate(doc: unknown): Promise<{ ok: true; doc: GraphDocument } | { ok: false; problems: Problem[] }>;
   run(doc: unknown, options: RunOptions, onEvent: (event: RuntimeEvent) => void): Promise<RunSummary>;
   cancel(): Promise<void>;
+  /**
+   * Makes a folder picked in the editor loadable as the Model source `folder:<name>`:
+   * a FileSystemDirectoryHandle (showDirectoryPicker) or the File[] of an
+   * `<input webkitdirectory>` (paths from webkitRelativePath). Both cross to the worker by
+   * structured clone. Picked folders are not saved with the graph: register again after a
+   * reload. Absent on runtimes without model loading.
+   */
+  registerFolder?(name: string, folder: FileSystemDirectoryHandle | File[]): Promise<{ source: string }>;
 }

@@ -5,6 +5,12 @@ import { ResultCache, type CacheLimits } from '../scheduler/cache';
 import { GraphExecutor } from '../scheduler/executor';
 import type { NodeTypeInfo, RunOptions, RunSummary, RuntimeApi, RuntimeEvent } from './protocol';
 
+/** What the runtime uses of services.models (runtime/models/service.ts), kept structural. */
+interface ModelEvents {
+  onEvent?(listener: (event: RuntimeEvent) => void): () => void;
+  registerFolder?(name: string, folder: FileSystemDirectoryHandle | File[]): Promise<void>;
+}
+
 export interface RuntimeOptions {
   registry: NodeRegistry;
   /** What the host provides to nodes (runtime/host/node.ts, runtime/host/browser.ts). */
@@ -46,6 +52,14 @@ export class Runtime implements RuntimeApi {
     return settled;
   }
 
+  /** See RuntimeApi.registerFolder; the host's model service (runtime/models) holds the folders. */
+  async registerFolder(name: string, folder: FileSystemDirectoryHandle | File[]): Promise<{ source: string }> {
+    const models = this.options.services.models as ModelEvents | undefined;
+    if (!models?.registerFolder) throw new Error('this runtime has no model service to register folders with');
+    await models.registerFolder(name, folder);
+    return { source: `folder:${name}` };
+  }
+
   /** Stops the run in progress (after its current unit of work) and every run queued before this call. */
   async cancel(): Promise<void> {
     for (const controller of this.pending) controller.abort();
@@ -66,6 +80,22 @@ export class Runtime implements RuntimeApi {
         /* the listener's problem, not the run's */
       }
     };
+    // model loading reports backend and download progress through the run's events
+    const unsubscribe = (this.options.services.models as ModelEvents | undefined)?.onEvent?.(emit);
+    try {
+      return await this.execute(runId, doc, options, emit, signal);
+    } finally {
+      unsubscribe?.();
+    }
+  }
+
+  private async execute(
+    runId: number,
+    doc: unknown,
+    options: RunOptions,
+    emit: (event: RuntimeEvent) => void,
+    signal: AbortSignal,
+  ): Promise<RunSummary> {
     const validation = validateGraph(doc, this.options.registry);
     if (!validation.ok) {
       emit({ type: 'run-end', runId, status: 'error' });
