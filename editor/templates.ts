@@ -9,6 +9,8 @@ export interface Template {
 const files = import.meta.glob('../graphs/*.json', { eager: true, import: 'default' }) as Record<string, unknown>;
 
 export const templates: Template[] = Object.entries(files)
+  // graphs/ also holds the document's JSON schema: only graph documents are templates.
+  .filter(([, doc]) => (doc as { format?: string })?.format === 'embedding-studio/graph')
   .map(([path, doc]) => {
     const stem = path.replace(/^.*\//, '').replace(/\.json$/, '');
     const meta = ((doc as { meta?: { title?: string; description?: string } }).meta ?? {}) as { title?: string; description?: string };

@@ -47,6 +47,7 @@ export async function createCanvas(
   const minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
   const arrange = new AutoArrangePlugin<Schemes>();
   const sync = new ViewSync(editor, area, engine);
+  let refused = false; // the last wire was dropped on a socket that does not fit: no palette then
   let quiet = 0; // > 0 while the canvas itself moves nodes (sync, layout, group drag)
   const ignoring = () => sync.applying || quiet > 0;
 
@@ -68,7 +69,9 @@ export async function createCanvas(
           const pair = getSourceTarget(from, to);
           if (!pair) return false;
           const [s, t] = pair;
-          return engine.connect({ from: [s.nodeId, s.key], to: [t.nodeId, t.key] }).ok;
+          const ok = engine.connect({ from: [s.nodeId, s.key], to: [t.nodeId, t.key] }).ok;
+          refused = !ok;
+          return ok;
         },
       }),
   );
@@ -154,7 +157,8 @@ export async function createCanvas(
   window.addEventListener('pointermove', onPointerMove);
   disposers.push(() => window.removeEventListener('pointermove', onPointerMove));
   connection.addPipe((ctx) => {
-    if (ctx.type === 'connectiondrop' && !ctx.data.socket && !ctx.data.created) {
+    if (ctx.type === 'connectiondrop' && refused) refused = false;
+    else if (ctx.type === 'connectiondrop' && !ctx.data.socket && !ctx.data.created) {
       const { nodeId, key, side } = ctx.data.initial;
       onPalette({ screen: lastPointer, graph: toGraph(lastPointer.x, lastPointer.y), link: { nodeId, port: key, side } });
     }
@@ -168,6 +172,17 @@ export async function createCanvas(
       if (view) out[id] = [Math.round(view.position.x), Math.round(view.position.y)];
     }
     return out;
+  }
+
+  /** Fits the graph in view, never zooming past 100% (small graphs stay readable, not huge). */
+  async function fit(): Promise<void> {
+    const nodes = editor.getNodes();
+    if (!nodes.length) return;
+    await AreaExtensions.zoomAt(area, nodes, { scale: 0.85 });
+    if (area.area.transform.k <= 1) return;
+    const box = AreaExtensions.getBoundingBox(area, nodes);
+    await area.area.zoom(1, 0, 0);
+    await area.area.translate(container.clientWidth / 2 - box.center.x, container.clientHeight / 2 - box.center.y);
   }
 
   function toGraph(clientX: number, clientY: number): [number, number] {
@@ -185,10 +200,7 @@ export async function createCanvas(
       const rect = container.getBoundingClientRect();
       return toGraph(rect.left + rect.width / 2, rect.top + rect.height / 2);
     },
-    async fit() {
-      await sync.request(engine.doc);
-      if (editor.getNodes().length) await AreaExtensions.zoomAt(area, editor.getNodes(), { scale: 0.85 });
-    },
+    fit: () => sync.request(engine.doc).then(fit),
     async arrange() {
       await sync.request(engine.doc);
       quiet++;
@@ -198,7 +210,7 @@ export async function createCanvas(
         quiet--;
       }
       engine.moveNodes(positionsOf(editor.getNodes().map((n) => n.id)), 'Arrange');
-      await AreaExtensions.zoomAt(area, editor.getNodes(), { scale: 0.85 });
+      await fit();
     },
     settled: () => sync.request(engine.doc),
     destroy() {

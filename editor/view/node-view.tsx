@@ -121,9 +121,12 @@ function Port(props: { nodeId: NodeId; name: string; spec: PortSpec; side: 'inpu
         className="socket"
         data-socket-type={types.join('|')}
         style={{ ['--sock' as string]: socketColor(types) }}
-        init={(ref: HTMLElement) =>
-          emit({ type: 'render', data: { type: 'socket', side, key: name, nodeId, element: ref, payload } })
-        }
+        init={(ref: HTMLElement) => {
+          // Our sockets are plain DOM: announce them to the connection plugin ('render') and,
+          // since no preset mounts into them, to the wire position watcher ('rendered') too.
+          emit({ type: 'render', data: { type: 'socket', side, key: name, nodeId, element: ref, payload } });
+          emit({ type: 'rendered', data: { type: 'socket', side, key: name, nodeId, element: ref, payload } });
+        }}
         unmount={(ref: HTMLElement) => emit({ type: 'unmount', data: { element: ref } })}
       />
       <span className={spec.optional ? 'port-name optional' : 'port-name'}>{name}</span>

@@ -1,0 +1,53 @@
+import type { Page } from 'playwright-core';
+
+/** Shared steps for the editor's end-to-end tests: they drive the app only through its test hooks. */
+
+export const nodeSel = (id: string) => `[data-node-id="${id}"]`;
+
+/** Imports a graph (JSON text or PNG bytes) through the toolbar's file input. */
+export async function importFile(page: Page, name: string, data: string | Uint8Array): Promise<void> {
+  const mimeType = name.endsWith('.png') ? 'image/png' : 'application/json';
+  await page.setInputFiles('[data-testid=import]', { name, mimeType, buffer: Buffer.from(data) });
+}
+
+export async function statusOf(page: Page, id: string): Promise<string | null> {
+  return page.getAttribute(nodeSel(id), 'data-status');
+}
+
+/** Waits for the run to finish (the Run button is enabled again and the run state is not "running"). */
+export async function waitRunEnd(page: Page, timeout = 120_000): Promise<void> {
+  await page.waitForFunction(() => !document.querySelector('[data-testid=run]')?.hasAttribute('disabled'), null, { timeout });
+}
+
+export async function run(page: Page, timeout?: number): Promise<void> {
+  await page.click('[data-testid=run]');
+  await page.waitForTimeout(50);
+  await waitRunEnd(page, timeout);
+}
+
+/** Center of an element on screen. */
+export async function center(page: Page, selector: string): Promise<{ x: number; y: number }> {
+  const box = await page.locator(selector).first().boundingBox();
+  if (!box) throw new Error(`no box for ${selector}`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+export async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
+  await page.mouse.move(to.x, to.y, { steps: 4 });
+  await page.mouse.up();
+}
+
+export const socket = (nodeId: string, side: 'input' | 'output', port: string) =>
+  `${nodeSel(nodeId)} .port-${side}:has(.port-name:text-is("${port}")) .socket`;
+
+/** Reads a download's bytes. */
+export async function downloadBytes(page: Page, click: () => Promise<void>): Promise<{ name: string; bytes: Buffer }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+  const stream = await download.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return { name: download.suggestedFilename(), bytes: Buffer.concat(chunks) };
+}
