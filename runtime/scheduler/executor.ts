@@ -5,7 +5,7 @@ import type { NodeRunSummary, RunSummary, RuntimeEvent } from '../worker/protoco
 import { imageToPngs } from '../png/encode';
 import type { ResultCache } from './cache';
 import { KeyBook } from './keys';
-import { makePlan, unitDeps } from './plan';
+import { makePlan } from './plan';
 import { createZoneRuntime, type ZoneHandle } from './zone-runtime';
 
 export interface ExecutorOptions {
@@ -69,7 +69,7 @@ export class GraphExecutor {
         mark({ status: 'cancelled', ms: 0, cached: false });
         continue;
       }
-      const blocker = unitDeps(this.graph, unit).find((d) => failed.has(d));
+      const blocker = plan.deps.get(unit)!.find((d) => failed.has(d));
       if (blocker) {
         failed.add(unit);
         mark({ status: 'skipped', ms: 0, cached: false, error: `not run: "${blocker}" did not finish` });

@@ -1,10 +1,10 @@
 import type { CompiledGraph } from '../graph/validate';
 import { isLoopLink } from '../graph/zones';
 
-/** cyrb53: a fast 53-bit string hash; two seeds give 106 bits, plenty to tell results apart. */
-function cyrb53(text: string, seed: number): string {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
+/** cyrb53's mixing, kept to both 32-bit halves: a fast 64-bit string hash, plenty to tell results apart. */
+export function hashText(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     h1 = Math.imul(h1 ^ ch, 2654435761);
@@ -12,10 +12,8 @@ function cyrb53(text: string, seed: number): string {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+  return (h1 >>> 0).toString(36) + '.' + (h2 >>> 0).toString(36);
 }
-
-export const hashText = (text: string): string => `${cyrb53(text, 1)}.${cyrb53(text, 2)}`;
 
 /** A node's key: what it is, how it is set, and the keys of what flows into it (Merkle-style). */
 export interface NodeKey {

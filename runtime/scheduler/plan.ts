@@ -13,6 +13,8 @@ export interface Plan {
   order: string[];
   /** Every node the targets need, body nodes included. */
   needed: Set<string>;
+  /** The units each planned unit waits for. */
+  deps: Map<string, string[]>;
 }
 
 /** The unit that produces a node's outputs: its zone for body nodes, else itself. */
@@ -63,5 +65,5 @@ export function makePlan(graph: CompiledGraph, targets?: readonly string[]): Pla
     needed.add(unit);
     for (const member of graph.zones.get(unit)?.nodes ?? []) needed.add(member);
   }
-  return { order, needed };
+  return { order, needed, deps: depsCache };
 }

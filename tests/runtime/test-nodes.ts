@@ -1,6 +1,13 @@
 import { defineNode, type NodeDef } from '../../nodes/types';
-import { NodeRegistry, PRODUCT_NODES } from '../../nodes/registry';
+import { NodeRegistry } from '../../nodes/node-registry';
+import { SeedSet } from '../../nodes/SeedSet';
+import { Slerp } from '../../nodes/Slerp';
+import { Preview } from '../../nodes/Preview';
+import { Note } from '../../nodes/Note';
 import type { EmbeddingValue, ImageValue, NumberValue } from '../../runtime/values/types';
+
+/** The model-free product nodes: tests (and the e2e test worker) stay clear of ONNX. */
+export const MODEL_FREE_NODES = [SeedSet, Slerp, Preview, Note];
 
 /** Test-only node types, registered in a registry of the test's own, never the product's. */
 export function makeTestNodes() {
@@ -101,7 +108,7 @@ export function makeTestNodes() {
   });
   const PickLoop = defineNode({ ...Loop, type: 'PickLoop', zone: 'pick' });
   const defs: NodeDef<any>[] = [Const, Add, Opaque, Fail, Noisy, Slow, ConstEmbedding, EmbeddingImage, Loop, PickLoop];
-  return { registry: new NodeRegistry([...PRODUCT_NODES, ...defs]), calls, count: (id: string) => calls.get(id) ?? 0 };
+  return { registry: new NodeRegistry([...MODEL_FREE_NODES, ...defs]), calls, count: (id: string) => calls.get(id) ?? 0 };
 }
 
 type Edge = [string, string, string, string];
