@@ -1,0 +1,70 @@
+// Differentiable ONNX: compile a forward model into its vector-Jacobian-product model.
+import {
+  loadModel, modelInputs, modelOutputs, onnx, opsetOf, saveModel, makeValueInfo, dtypeName,
+  type TensorInfo,
+} from '../onnx/index';
+import { buildVjpGraph, prune } from './driver';
+import { graphInfo } from './graph-info';
+import { shareWeights } from './weights';
+
+export { rules, noGradOps } from './rules';
+export { buildVjpGraph } from './driver';
+
+export interface VjpOptions {
+  /** forward inputs to differentiate */
+  wrt: string[];
+  /** the forward value whose cotangent is fed as `grad_<of>` */
+  of: string;
+  /** name under which the forward bytes are referenced as external data (default "forward.onnx") */
+  forwardPath?: string;
+  /** also output the forward value `of` (default true) */
+  includeOutput?: boolean;
+}
+
+export interface VjpModel {
+  model: Uint8Array;
+  /** pass as onnxruntime-web's `externalData` session option */
+  externalData?: { path: string; data: Uint8Array }[];
+  /** the forward model's own external-data files the gradient model also reads (supply them too) */
+  forwardExternalFiles: string[];
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
+}
+
+export function buildVjpModel(forwardBytes: Uint8Array, opts: VjpOptions): VjpModel {
+  const fwd = loadModel(forwardBytes);
+  const graph = fwd.graph!;
+  const opset = opsetOf(fwd);
+  const info = graphInfo(graph, opset);
+  const vjp = buildVjpGraph(graph, info, opset, opts);
+  const nodes = prune(vjp.nodes, vjp.outputs);
+  const used = new Set(nodes.flatMap((n) => n.input ?? []));
+  const location = opts.forwardPath ?? 'forward.onnx';
+  const shared = shareWeights(forwardBytes, graph.initializer ?? [], nodes, used, location);
+  const vi = (name: string) => {
+    const i = info.get(name)!;
+    return makeValueInfo(name, dtypeName(i.dtype || 1), i.dims);
+  };
+  const forwardInputs = new Map((graph.input ?? []).map((v) => [v.name ?? '', v]));
+  const model = onnx.ModelProto.create({
+    irVersion: fwd.irVersion,
+    producerName: 'embedding-studio-vjp',
+    opsetImport: fwd.opsetImport,
+    functions: fwd.functions,
+    graph: {
+      name: `${graph.name ?? 'graph'}_vjp`,
+      node: shared.nodes,
+      initializer: shared.initializers,
+      input: vjp.inputs.map((n) => forwardInputs.get(n) ?? vi(n)),
+      output: vjp.outputs.map(vi),
+    },
+  });
+  const parsed = onnx.ModelProto.decode(saveModel(model));
+  return {
+    model: saveModel(model),
+    externalData: shared.usesForwardBytes ? [{ path: location, data: forwardBytes }] : undefined,
+    forwardExternalFiles: shared.forwardExternalFiles,
+    inputs: modelInputs(parsed),
+    outputs: modelOutputs(parsed),
+  };
+}

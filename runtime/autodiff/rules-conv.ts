@@ -1,0 +1,85 @@
+// Gradient rules for Conv and ConvTranspose (any spatial rank, strides, dilations, groups).
+// Input gradient: the adjoint op. Weight gradient: a convolution of the input with the
+// cotangent, batch and channels swapped, groups folded into channels.
+import type { Emitter } from './emit';
+import type { Grads, RuleArgs } from './rule-types';
+import { attrInt, attrInts, attrStr } from './node-attrs';
+import type { NodeProto } from '../onnx/index';
+
+interface ConvAttrs { sp: number; strides: number[]; pads: number[]; dilations: number[]; group: number }
+
+function convAttrs(node: NodeProto, e: Emitter, w: string): ConvAttrs {
+  const pad = attrStr(node, 'auto_pad', 'NOTSET');
+  if (pad !== 'NOTSET' && pad !== 'VALID') throw new Error(`${node.opType} auto_pad "${pad}" is not supported`);
+  if (attrInts(node, 'output_shape')) throw new Error('ConvTranspose output_shape is not supported');
+  const sp = e.rank(w) - 2;
+  return {
+    sp,
+    strides: attrInts(node, 'strides') ?? Array(sp).fill(1),
+    pads: attrInts(node, 'pads') ?? Array(2 * sp).fill(0),
+    dilations: attrInts(node, 'dilations') ?? Array(sp).fill(1),
+    group: attrInt(node, 'group', 1),
+  };
+}
+
+const spatial = (e: Emitter, t: string, sp: number) => e.op('Slice', [e.shape(t), e.ints([2]), e.ints([2 + sp])]);
+const biasGrad = (e: Emitter, g: string, sp: number) => e.sum(g, [0, ...Array.from({ length: sp }, (_, i) => i + 2)], false);
+
+/**
+ * dW[o, i, k] = sum over n and output positions of g[n, o, p] * x[n, i, p * stride + k * dilation - pad]:
+ * itself a convolution of x (channels as batch) by g (batch as channels), stride and dilation swapped.
+ */
+function weightGrad(e: Emitter, x: string, g: string, w: string, a: ConvAttrs): string {
+  const { sp, group } = a;
+  const rest = [...Array(sp).keys()].map((i) => i + 3);
+  let xs: string;
+  let gs: string;
+  if (group === 1) {
+    const perm = [1, 0, ...rest.map((i) => i - 1)];
+    xs = e.transpose(x, perm);
+    gs = e.transpose(g, perm);
+  } else {
+    const n = e.dim(x, 0);
+    const gn = e.op('Mul', [n, e.ints([group])]);
+    const split = (t: string) => e.op('Reshape', [t, e.op('Concat', [n, e.ints([group, -1]), spatial(e, t, sp)], { axis: 0 })]);
+    // x: [N, G, Cg, ...] -> [Cg, G, N, ...] -> [Cg, G*N, ...]
+    const xt = e.transpose(split(x), [2, 1, 0, ...rest]);
+    xs = e.op('Reshape', [xt, e.op('Concat', [e.ints([-1]), gn, spatial(e, x, sp)], { axis: 0 })]);
+    // g: [N, G, Cog, ...] -> [G, Cog, N, ...] -> [Cout, N, ...]
+    const gt = e.transpose(split(g), [1, 2, 0, ...rest]);
+    gs = e.op('Reshape', [gt, e.op('Concat', [e.ints([-1]), n, spatial(e, g, sp)], { axis: 0 })]);
+  }
+  const r = e.op('Conv', [xs, gs], { strides: a.dilations, dilations: a.strides, pads: a.pads, group });
+  const dw = e.transpose(r, [1, 0, ...rest.map((i) => i - 1)]);
+  const axes = [...Array(sp).keys()].map((i) => i + 2);
+  return e.op('Slice', [dw, e.ints(Array(sp).fill(0)), spatial(e, w, sp), e.ints(axes)]);
+}
+
+export function convGrad({ node, g, x, e, wants }: RuleArgs): Grads {
+  const a = convAttrs(node, e, x[1]);
+  const G = g[0]!;
+  let dx: string | null = null;
+  if (wants(0)) {
+    dx = e.op('ConvTranspose', [G, x[1]], { strides: a.strides, pads: a.pads, dilations: a.dilations, group: a.group });
+    // input rows past the last window got no gradient: the transposed conv stops short of them
+    if (a.strides.some((s) => s > 1)) {
+      const short = e.op('Sub', [spatial(e, x[0], a.sp), spatial(e, dx, a.sp)]);
+      dx = e.op('Pad', [dx, e.op('Concat', [e.ints(Array(a.sp + 4).fill(0)), short], { axis: 0 })]);
+    }
+  }
+  const dw = wants(1) ? weightGrad(e, x[0], G, x[1], a) : null;
+  const db = x[2] && wants(2) ? biasGrad(e, G, a.sp) : null;
+  return [dx, dw, db];
+}
+
+export function convTransposeGrad({ node, g, x, e, wants }: RuleArgs): Grads {
+  const a = convAttrs(node, e, x[1]);
+  const G = g[0]!;
+  const dx = wants(0)
+    ? e.op('Conv', [G, x[1]], { strides: a.strides, pads: a.pads, dilations: a.dilations, group: a.group })
+    : null;
+  // ConvTranspose is Conv's input adjoint, so its weight gradient is Conv's with x and g swapped
+  const dw = wants(1) ? weightGrad(e, G, x[0], x[1], a) : null;
+  const db = x[2] && wants(2) ? biasGrad(e, G, a.sp) : null;
+  return [dx, dw, db];
+}

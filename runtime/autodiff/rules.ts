@@ -1,0 +1,141 @@
+// Every gradient rule, one entry per ONNX op (tinygrad's pm_gradient, for ONNX).
+// Each takes the forward node and the output cotangents and returns one gradient per input.
+import type { Rule, RuleArgs } from './rule-types';
+import { concatGrad, gatherGrad, padGrad, reduceGrad, sliceGrad, splitGrad } from './rules-shape';
+import { einsumGrad, gemmGrad, matmulGrad } from './rules-linalg';
+import { convGrad, convTransposeGrad } from './rules-conv';
+import { groupNormGrad, instanceNormGrad, layerNormGrad } from './rules-norm';
+import { resizeGrad } from './rules-resize';
+import { attr, attrInt, attrInts } from './node-attrs';
+
+/** Where(x > 0, a, b): masks without multiplying (0 * inf would give NaN). */
+const where = ({ e }: RuleArgs, cond: string, a: string, b: string) => e.op('Where', [cond, a, b]);
+const zero = (a: RuleArgs, like: string) => a.e.scalar(0, like);
+const gt0 = (a: RuleArgs) => a.e.op('Greater', [a.x[0], zero(a, a.x[0])]);
+/** The exponent in the base's element type (Pow allows them to differ). */
+const asTypeOf = ({ e }: RuleArgs, v: string, like: string) =>
+  e.dtype(v) === e.dtype(like) ? v : e.op('Cast', [v], { to: e.dtype(like) });
+
+export const rules: Record<string, Rule> = {
+  // elementwise, broadcasting
+  Add: { broadcast: true, grad: ({ g }) => [g[0], g[0]] },
+  Sub: { broadcast: true, grad: ({ g, e }) => [g[0], e.op('Neg', [g[0]!])] },
+  Mul: { broadcast: true, grad: ({ g, x, e }) => [e.op('Mul', [g[0]!, x[1]]), e.op('Mul', [g[0]!, x[0]])] },
+  Div: {
+    broadcast: true,
+    grad: ({ g, x, y, e }) => [e.op('Div', [g[0]!, x[1]]), e.op('Neg', [e.op('Div', [e.op('Mul', [g[0]!, y[0]]), x[1]])])],
+  },
+  Pow: {
+    broadcast: true,
+    grad: (a) => {
+      const { g, x, y, e } = a;
+      const b = asTypeOf(a, x[1], x[0]);
+      const dx = e.op('Mul', [e.op('Mul', [g[0]!, b]), e.op('Pow', [x[0], e.op('Sub', [b, e.scalar(1, b)])])]);
+      if (!a.wants(1)) return [dx, null];
+      // torch's convention: no exponent gradient where the base is 0 (log 0 = -inf)
+      const db = e.op('Mul', [e.op('Mul', [g[0]!, y[0]]), e.op('Log', [x[0]])]);
+      const isZero = e.op('Equal', [x[0], zero(a, x[0])]);
+      return [dx, asTypeOf(a, where(a, isZero, zero(a, db), db), x[1])];
+    },
+  },
+  Where: {
+    broadcast: true,
+    grad: (a) => [null, where(a, a.x[0], a.g[0]!, zero(a, a.g[0]!)), where(a, a.x[0], zero(a, a.g[0]!), a.g[0]!)],
+  },
+  // elementwise, unary
+  Neg: { grad: ({ g, e }) => [e.op('Neg', [g[0]!])] },
+  Identity: { grad: ({ g }) => [g[0]] },
+  Dropout: { grad: ({ g }) => [g[0], null, null] }, // inference mode: identity
+  Cast: { grad: ({ g, x, e }) => [e.op('Cast', [g[0]!], { to: e.dtype(x[0]) })] },
+  Sqrt: { grad: ({ g, y, e }) => [e.op('Div', [g[0]!, e.op('Mul', [y[0], e.scalar(2, y[0])])])] },
+  Exp: { grad: ({ g, y, e }) => [e.op('Mul', [g[0]!, y[0]])] },
+  Log: { grad: ({ g, x, e }) => [e.op('Div', [g[0]!, x[0]])] },
+  Reciprocal: { grad: ({ g, y, e }) => [e.op('Neg', [e.op('Mul', [g[0]!, e.op('Mul', [y[0], y[0]])])])] },
+  Sin: { grad: ({ g, x, e }) => [e.op('Mul', [g[0]!, e.op('Cos', [x[0]])])] },
+  Cos: { grad: ({ g, x, e }) => [e.op('Neg', [e.op('Mul', [g[0]!, e.op('Sin', [x[0]])])])] },
+  Erf: {
+    grad: ({ g, x, e }) => {
+      const gauss = e.op('Exp', [e.op('Neg', [e.op('Mul', [x[0], x[0]])])]);
+      return [e.op('Mul', [g[0]!, e.op('Mul', [gauss, e.scalar(2 / Math.sqrt(Math.PI), x[0])])])];
+    },
+  },
+  Sigmoid: {
+    grad: ({ g, y, e }) => [e.op('Mul', [g[0]!, e.op('Mul', [y[0], e.op('Sub', [e.scalar(1, y[0]), y[0]])])])],
+  },
+  Tanh: {
+    grad: ({ g, y, e }) => [e.op('Mul', [g[0]!, e.op('Sub', [e.scalar(1, y[0]), e.op('Mul', [y[0], y[0]])])])],
+  },
+  Relu: { grad: (a) => [where(a, gt0(a), a.g[0]!, zero(a, a.g[0]!))] },
+  LeakyRelu: {
+    grad: (a) => [where(a, gt0(a), a.g[0]!, a.e.op('Mul', [a.g[0]!, a.e.scalar(Number(attr(a.node, 'alpha') ?? 0.01), a.g[0]!)]))],
+  },
+  Abs: {
+    // sign(0) = 0, as in torch
+    grad: (a) => {
+      const neg = a.e.op('Less', [a.x[0], zero(a, a.x[0])]);
+      return [where(a, gt0(a), a.g[0]!, where(a, neg, a.e.op('Neg', [a.g[0]!]), zero(a, a.g[0]!)))];
+    },
+  },
+  Clip: {
+    // gradient passes on the closed interval [min, max], as torch.clamp's does
+    grad: (a) => {
+      const { x, e } = a;
+      const lo = x[1] || (attr(a.node, 'min') !== undefined ? e.scalar(Number(attr(a.node, 'min')), x[0]) : '');
+      const hi = x[2] || (attr(a.node, 'max') !== undefined ? e.scalar(Number(attr(a.node, 'max')), x[0]) : '');
+      const masks = [lo && e.op('GreaterOrEqual', [x[0], lo]), hi && e.op('LessOrEqual', [x[0], hi])].filter(Boolean);
+      const mask = masks.length === 2 ? e.op('And', masks) : masks[0];
+      return [mask ? where(a, mask, a.g[0]!, zero(a, a.g[0]!)) : a.g[0], null, null];
+    },
+  },
+  Softmax: {
+    grad: ({ node, g, y, e }) => {
+      if (e.opset < 13) throw new Error('Softmax before opset 13 is not supported');
+      const axis = attrInt(node, 'axis', -1);
+      const gy = e.op('Mul', [g[0]!, y[0]]);
+      return [e.op('Sub', [gy, e.op('Mul', [y[0], e.sum(gy, [axis], true)])])];
+    },
+  },
+  // shape and data movement
+  Reshape: { grad: ({ g, x, e }) => [e.reshapeLike(g[0]!, x[0]), null] },
+  Flatten: { grad: ({ g, x, e }) => [e.reshapeLike(g[0]!, x[0])] },
+  Squeeze: { grad: ({ g, x, e }) => [e.reshapeLike(g[0]!, x[0]), null] },
+  Unsqueeze: { grad: ({ g, x, e }) => [e.reshapeLike(g[0]!, x[0]), null] },
+  Expand: { broadcast: true, grad: ({ g }) => [g[0], null] },
+  Transpose: {
+    grad: ({ node, g, x, e }) => {
+      const perm = attrInts(node, 'perm') ?? [...Array(e.rank(x[0])).keys()].reverse();
+      const inv = perm.map((_, i) => perm.indexOf(i));
+      return [e.transpose(g[0]!, inv)];
+    },
+  },
+  Concat: { grad: concatGrad },
+  Split: { grad: splitGrad },
+  Slice: { grad: sliceGrad },
+  Pad: { grad: padGrad },
+  Gather: { grad: gatherGrad },
+  // reductions
+  ReduceSum: { grad: reduceGrad },
+  ReduceMean: { grad: reduceGrad },
+  ReduceSumSquare: { grad: reduceGrad },
+  // linear algebra
+  MatMul: { broadcast: true, grad: matmulGrad },
+  Gemm: { grad: gemmGrad },
+  Einsum: { grad: einsumGrad },
+  // neural-network ops
+  Conv: { grad: convGrad },
+  ConvTranspose: { grad: convTransposeGrad },
+  LayerNormalization: { grad: layerNormGrad },
+  InstanceNormalization: { grad: instanceNormGrad },
+  GroupNormalization: { grad: groupNormGrad },
+  Resize: { grad: resizeGrad },
+};
+
+/**
+ * Ops whose outputs carry no gradient: integer/bool/shape results, constants, and
+ * piecewise-constant float ops (derivative 0 almost everywhere).
+ */
+export const noGradOps = new Set([
+  'Shape', 'Size', 'Constant', 'ConstantOfShape', 'Range', 'EyeLike', 'NonZero', 'ArgMax', 'ArgMin',
+  'Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Not', 'And', 'Or', 'Xor', 'IsNaN', 'IsInf',
+  'Floor', 'Ceil', 'Round', 'Sign', 'RandomNormal', 'RandomNormalLike', 'RandomUniform', 'RandomUniformLike',
+]);

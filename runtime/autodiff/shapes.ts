@@ -1,0 +1,298 @@
+// Static type/shape/value inference, enough for the rules to know ranks, which axes broadcast,
+// and the values of small int tensors (axes, shapes, pads). Unknown stays unknown (null);
+// the rules then fall back to shapes computed in the graph at run time.
+import { tensorDims, tensorValues, type Dim, type NodeProto, type TensorProto } from '../onnx/index';
+import { attr, attrInt, attrInts, attrStr, inputAt } from './node-attrs';
+
+export interface Info { dtype: number; dims: Dim[] | null; value?: number[] }
+export type Lookup = (name: string) => Info | undefined;
+
+const INT64 = 7;
+const BOOL = 9;
+
+export function tensorInfo(t: TensorProto): Info {
+  const dims = tensorDims(t);
+  const n = dims.reduce((a, b) => a * b, 1);
+  const value = t.dataType !== 1 && t.dataType !== 11 && n <= 64 ? tensorValues(t) ?? undefined : undefined;
+  return { dtype: t.dataType ?? 0, dims, value };
+}
+
+export const known = (d: Dim): d is number => typeof d === 'number';
+export const sameDim = (a: Dim, b: Dim): boolean => a !== null && a === b;
+const prod = (ds: Dim[]): Dim => (ds.every(known) ? ds.reduce((a, b) => a * b, 1) : null);
+const norm = (a: number, r: number) => (a < 0 ? a + r : a);
+
+export function broadcastDims(all: (Dim[] | null)[]): Dim[] | null {
+  if (all.some((d) => d === null)) return null;
+  const ds = all as Dim[][];
+  const r = Math.max(...ds.map((d) => d.length));
+  return Array.from({ length: r }, (_, i) => {
+    const col = ds.map((d) => (i - (r - d.length) >= 0 ? d[i - (r - d.length)] : 1));
+    const big = col.filter((d) => d !== 1);
+    if (big.length === 0) return 1;
+    if (big.some((d) => d === null)) return big.find(known) ?? null;
+    return big.find(known) ?? (big.every((d) => d === big[0]) ? big[0] : null);
+  });
+}
+
+/** Elementwise math on small int vectors (torch exports shape arithmetic this way). */
+function valueOp(op: string, a?: number[], b?: number[]): number[] | undefined {
+  if (!a || !b || (a.length !== b.length && a.length !== 1 && b.length !== 1)) return undefined;
+  const n = Math.max(a.length, b.length);
+  const f = { Add: (x: number, y: number) => x + y, Sub: (x: number, y: number) => x - y,
+    Mul: (x: number, y: number) => x * y, Div: (x: number, y: number) => Math.trunc(x / y) }[op];
+  return f ? Array.from({ length: n }, (_, i) => f(a[a.length === 1 ? 0 : i], b[b.length === 1 ? 0 : i])) : undefined;
+}
+
+/** Axes from attribute (older opsets) or from the second input (newer ones). */
+export function axesOf(node: NodeProto, get: Lookup, inputIndex = 1): number[] | undefined | null {
+  const a = attrInts(node, 'axes');
+  if (a) return a;
+  const name = inputAt(node, inputIndex);
+  if (!name) return undefined;
+  return get(name)?.value ?? null; // null: given but not known statically
+}
+
+export function inferNode(node: NodeProto, get: Lookup, opset: number): Info[] {
+  const ins = (node.input ?? []).map((n) => (n ? get(n) : undefined));
+  const x = ins[0];
+  const same = (): Info[] => [{ dtype: x?.dtype ?? 0, dims: x?.dims ?? null }];
+  const dtype = x?.dtype ?? 0;
+  const rank = x?.dims?.length;
+  const op = node.opType ?? '';
+  switch (op) {
+    case 'Identity': return [{ ...(x ?? { dtype: 0, dims: null }) }];
+    case 'Neg': case 'Sqrt': case 'Exp': case 'Log': case 'Erf': case 'Sigmoid': case 'Tanh': case 'Relu':
+    case 'Abs': case 'Sin': case 'Cos': case 'Softmax': case 'Clip': case 'Floor': case 'Ceil': case 'Round':
+    case 'Sign': case 'Reciprocal': case 'InstanceNormalization': case 'GroupNormalization': case 'Dropout':
+    case 'LayerNormalization': case 'LeakyRelu':
+      return same();
+    case 'Add': case 'Sub': case 'Mul': case 'Div': case 'Pow': case 'Max': case 'Min':
+      return [{ dtype, dims: broadcastDims([x?.dims ?? null, ins[1]?.dims ?? null]), value: valueOp(op, x?.value, ins[1]?.value) }];
+    case 'Equal': case 'Less': case 'Greater': case 'LessOrEqual': case 'GreaterOrEqual': case 'And': case 'Or':
+      return [{ dtype: BOOL, dims: broadcastDims(ins.map((i) => i?.dims ?? null)) }];
+    case 'Not': case 'IsNaN': case 'IsInf': return [{ dtype: BOOL, dims: x?.dims ?? null }];
+    case 'Where': return [{ dtype: ins[1]?.dtype ?? 0, dims: broadcastDims(ins.map((i) => i?.dims ?? null)) }];
+    case 'Cast': return [{ dtype: attrInt(node, 'to', 1), dims: x?.dims ?? null, value: x?.value?.map(Math.trunc) }];
+    case 'CastLike': return [{ dtype: ins[1]?.dtype ?? 0, dims: x?.dims ?? null, value: x?.value }];
+    case 'Shape': {
+      if (!x?.dims) return [{ dtype: INT64, dims: [null] }];
+      const r = x.dims.length;
+      const s = norm(attrInt(node, 'start', 0), r);
+      const e = Math.min(r, norm(attrInt(node, 'end', r), r));
+      const ds = x.dims.slice(Math.max(0, s), e);
+      return [{ dtype: INT64, dims: [ds.length], value: ds.every(known) ? ds : undefined }];
+    }
+    case 'Size': return [{ dtype: INT64, dims: [], value: x?.dims && prod(x.dims) !== null ? [prod(x.dims) as number] : undefined }];
+    case 'Constant': {
+      const t = attr(node, 'value');
+      if (t && typeof t === 'object' && !Array.isArray(t)) return [tensorInfo(t)];
+      const ints = attrInts(node, 'value_ints');
+      if (ints) return [{ dtype: INT64, dims: [ints.length], value: ints }];
+      const i = attr(node, 'value_int');
+      if (typeof i === 'number') return [{ dtype: INT64, dims: [], value: [i] }];
+      const fs = attrInts(node, 'value_floats');
+      if (fs) return [{ dtype: 1, dims: [fs.length] }];
+      return [{ dtype: 1, dims: [] }];
+    }
+    case 'ConstantOfShape': {
+      const t = attr(node, 'value') as TensorProto | undefined;
+      const v = t ? tensorValues(t)?.[0] ?? 0 : 0;
+      const dims = x?.value ?? (x?.dims && known(x.dims[0]) ? Array(x.dims[0]).fill(null) : null);
+      const n = x?.value ? x.value.reduce((a, b) => a * b, 1) : 0;
+      return [{ dtype: t?.dataType ?? 1, dims, value: x?.value && n <= 64 ? Array(n).fill(v) : undefined }];
+    }
+    case 'Range': {
+      const [s, l, d] = ins.map((i) => i?.value?.[0]);
+      const n = s !== undefined && l !== undefined && d ? Math.max(0, Math.ceil((l - s) / d)) : null;
+      return [{ dtype, dims: [n], value: n !== null && n <= 64 ? Array.from({ length: n }, (_, i) => s! + i * d!) : undefined }];
+    }
+    case 'Gather': {
+      const idx = ins[1];
+      if (!x?.dims || !idx?.dims) return [{ dtype, dims: null }];
+      const ax = norm(attrInt(node, 'axis', 0), x.dims.length);
+      const dims = [...x.dims.slice(0, ax), ...idx.dims, ...x.dims.slice(ax + 1)];
+      const value = x.value && idx.value && x.dims.length === 1
+        ? idx.value.map((i) => x.value![norm(i, x.value!.length)]) : undefined;
+      return [{ dtype, dims, value }];
+    }
+    case 'Concat': {
+      if (ins.some((i) => !i?.dims)) return [{ dtype, dims: ins.find((i) => i?.dims)?.dims?.map(() => null) ?? null }];
+      const ds = ins.map((i) => i!.dims!);
+      const ax = norm(attrInt(node, 'axis', 0), ds[0].length);
+      const dims = ds[0].map((d, k) => (k === ax ? prod(ds.map((q) => q[k])) === null ? null : ds.reduce((a, q) => a + (q[k] as number), 0) : d));
+      const value = ins.every((i) => i?.value) ? ins.flatMap((i) => i!.value!) : undefined;
+      return [{ dtype, dims, value }];
+    }
+    case 'Unsqueeze': {
+      const axes = axesOf(node, get);
+      if (!x?.dims || !axes) return [{ dtype, dims: null, value: x?.value }];
+      const r = x.dims.length + axes.length;
+      const set = new Set(axes.map((a) => norm(a, r)));
+      const rest = [...x.dims];
+      return [{ dtype, dims: Array.from({ length: r }, (_, i) => (set.has(i) ? 1 : rest.shift() ?? null)), value: x.value }];
+    }
+    case 'Squeeze': {
+      const axes = axesOf(node, get);
+      if (!x?.dims || axes === null) return [{ dtype, dims: null, value: x?.value }];
+      const set = new Set((axes ?? x.dims.flatMap((d, i) => (d === 1 ? [i] : []))).map((a) => norm(a, x.dims!.length)));
+      return [{ dtype, dims: x.dims.filter((_, i) => !set.has(i)), value: x.value }];
+    }
+    case 'Reshape': {
+      const s = ins[1];
+      if (!s?.value) return [{ dtype, dims: s?.dims && known(s.dims[0]) ? Array(s.dims[0]).fill(null) : null, value: x?.value }];
+      const dims: Dim[] = s.value.map((d, i) => (d === 0 && !attrInt(node, 'allowzero', 0) ? x?.dims?.[i] ?? null : d));
+      const neg = dims.indexOf(-1);
+      if (neg >= 0) {
+        const total = x?.dims ? prod(x.dims) : null;
+        const others = prod(dims.filter((_, i) => i !== neg));
+        dims[neg] = typeof total === 'number' && typeof others === 'number' ? total / others : null;
+      }
+      return [{ dtype, dims, value: x?.value }];
+    }
+    case 'Flatten': {
+      if (!x?.dims) return [{ dtype, dims: [null, null] }];
+      const ax = norm(attrInt(node, 'axis', 1), x.dims.length);
+      return [{ dtype, dims: [prod(x.dims.slice(0, ax)), prod(x.dims.slice(ax))] }];
+    }
+    case 'Transpose': {
+      if (!x?.dims) return [{ dtype, dims: null }];
+      const perm = attrInts(node, 'perm') ?? x.dims.map((_, i) => x.dims!.length - 1 - i);
+      return [{ dtype, dims: perm.map((p) => x.dims![p]) }];
+    }
+    case 'Expand': {
+      const s = ins[1];
+      const target = s?.value ?? (s?.dims && known(s.dims[0]) ? Array(s.dims[0]).fill(null) : null);
+      return [{ dtype, dims: target ? broadcastDims([x?.dims ?? null, target.map((d) => (d === 1 ? 1 : d))]) : null }];
+    }
+    case 'MatMul': return [{ dtype, dims: matmulDims(x?.dims ?? null, ins[1]?.dims ?? null) }];
+    case 'Gemm': {
+      const a = x?.dims;
+      const b = ins[1]?.dims;
+      const m = a ? a[attrInt(node, 'transA', 0) ? 1 : 0] : null;
+      const n = b ? b[attrInt(node, 'transB', 0) ? 0 : 1] : null;
+      return [{ dtype, dims: [m ?? null, n ?? null] }];
+    }
+    case 'Einsum': return [{ dtype, dims: einsumDims(attrStr(node, 'equation', ''), ins.map((i) => i?.dims ?? null)) }];
+    case 'Conv': case 'ConvTranspose': return [{ dtype, dims: convDims(node, x?.dims ?? null, ins[1]?.dims ?? null) }];
+    case 'ReduceMean': case 'ReduceSum': case 'ReduceSumSquare': case 'ReduceMax': case 'ReduceMin': case 'ReduceProd': {
+      const useInput = op === 'ReduceSum' ? opset >= 13 : opset >= 18;
+      const axes = useInput ? axesOf(node, get) : attrInts(node, 'axes');
+      const keep = attrInt(node, 'keepdims', 1);
+      if (!x?.dims || axes === null) return [{ dtype, dims: keep && rank !== undefined ? Array(rank).fill(null) : null }];
+      const all = !axes || axes.length === 0;
+      if (all && useInput && attrInt(node, 'noop_with_empty_axes', 0)) return same();
+      const set = new Set((all ? x.dims.map((_, i) => i) : axes!).map((a) => norm(a, x.dims!.length)));
+      const dims = x.dims.flatMap((d, i) => (set.has(i) ? (keep ? [1] : []) : [d]));
+      const value = op === 'ReduceProd' && x.value && !keep ? [x.value.reduce((a, b) => a * b, 1)] : undefined;
+      return [{ dtype, dims, value }];
+    }
+    case 'Slice': return [{ dtype, ...sliceInfo(node, x, get) }];
+    case 'Split': return splitInfo(node, x, get, opset);
+    case 'Pad': {
+      const pads = ins[1]?.value;
+      const axes = inputAt(node, 3) ? ins[3]?.value : x?.dims?.map((_, i) => i);
+      if (!x?.dims || !pads || !axes) return [{ dtype, dims: x?.dims?.map(() => null) ?? null }];
+      const dims = [...x.dims];
+      axes.forEach((a, i) => {
+        const k = norm(a, dims.length);
+        const d = dims[k];
+        dims[k] = known(d) ? d + pads[i] + pads[i + axes.length] : null;
+      });
+      return [{ dtype, dims }];
+    }
+    case 'Resize': {
+      if (!x?.dims) return [{ dtype, dims: null }];
+      const scales = inputAt(node, 2) ? ins[2]?.value : undefined;
+      const sizes = inputAt(node, 3) ? ins[3]?.value : undefined;
+      if (sizes) return [{ dtype, dims: sizes }];
+      if (scales) return [{ dtype, dims: x.dims.map((d, i) => (known(d) ? Math.floor(d * scales[i]) : scales[i] === 1 ? d : null)) }];
+      return [{ dtype, dims: x.dims.map(() => null) }];
+    }
+    case 'NonZero': return [{ dtype: INT64, dims: [rank ?? null, null] }];
+    case 'ArgMax': case 'ArgMin': return [{ dtype: INT64, dims: null }];
+    default: return (node.output ?? []).map(() => ({ dtype: 0, dims: null }));
+  }
+}
+
+function matmulDims(a: Dim[] | null, b: Dim[] | null): Dim[] | null {
+  if (!a || !b) return null;
+  const a2 = a.length === 1 ? [1, a[0]] : a;
+  const b2 = b.length === 1 ? [b[0], 1] : b;
+  const batch = broadcastDims([a2.slice(0, -2), b2.slice(0, -2)]) ?? [];
+  const out = [...batch, a2[a2.length - 2], b2[b2.length - 1]];
+  if (a.length === 1) out.splice(out.length - 2, 1);
+  if (b.length === 1) out.splice(out.length - 1, 1);
+  return out;
+}
+
+function einsumDims(eq: string, dims: (Dim[] | null)[]): Dim[] | null {
+  const [lhs, rhs] = eq.replace(/\s/g, '').split('->');
+  if (rhs === undefined || eq.includes('.')) return null;
+  const size = new Map<string, Dim>();
+  lhs.split(',').forEach((term, k) => [...term].forEach((c, i) => {
+    const d = dims[k]?.[i] ?? null;
+    if (!known(size.get(c) ?? null) || d === null) size.set(c, size.get(c) ?? d);
+  }));
+  return [...rhs].map((c) => size.get(c) ?? null);
+}
+
+function convDims(node: NodeProto, x: Dim[] | null, w: Dim[] | null): Dim[] | null {
+  if (!x) return null;
+  const sp = x.length - 2;
+  const k = attrInts(node, 'kernel_shape') ?? w?.slice(2) ?? Array(sp).fill(null);
+  const s = attrInts(node, 'strides') ?? Array(sp).fill(1);
+  const d = attrInts(node, 'dilations') ?? Array(sp).fill(1);
+  const p = attrInts(node, 'pads') ?? Array(2 * sp).fill(0);
+  const transposed = node.opType === 'ConvTranspose';
+  const op = attrInts(node, 'output_padding') ?? Array(sp).fill(0);
+  const ch = transposed ? (w && known(w[1]) ? w[1] * attrInt(node, 'group', 1) : null) : w?.[0] ?? null;
+  const spatial = x.slice(2).map((n, i) => {
+    const kk = k[i];
+    if (!known(n) || !known(kk)) return null;
+    const span = d[i] * (kk - 1) + 1;
+    return transposed ? (n - 1) * s[i] - p[i] - p[i + sp] + span + op[i] : Math.floor((n + p[i] + p[i + sp] - span) / s[i]) + 1;
+  });
+  return [x[0], ch, ...spatial];
+}
+
+function sliceInfo(node: NodeProto, x: Info | undefined, get: Lookup): { dims: Dim[] | null; value?: number[] } {
+  const v = (i: number) => (inputAt(node, i) ? get(inputAt(node, i)!)?.value : undefined);
+  const [starts, ends] = [v(1), v(2)];
+  if (!x?.dims) return { dims: null };
+  const axes = inputAt(node, 3) ? v(3) : starts?.map((_, i) => i);
+  const steps = inputAt(node, 4) ? v(4) : starts?.map(() => 1);
+  const dims = [...x.dims];
+  if (!starts || !ends || !axes || !steps) return { dims: dims.map(() => null) };
+  let value = x.value;
+  axes.forEach((a, i) => {
+    const k = norm(a, dims.length);
+    const n = dims[k];
+    if (!known(n)) { dims[k] = null; value = undefined; return; }
+    const clamp = (q: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, q < 0 ? q + n : q));
+    const st = steps[i];
+    const s0 = st > 0 ? clamp(starts[i], 0, n) : clamp(starts[i], -1, n - 1);
+    const e0 = st > 0 ? clamp(ends[i], 0, n) : clamp(ends[i], -1, n - 1);
+    dims[k] = Math.max(0, Math.ceil((e0 - s0) / st));
+    if (value && dims.length === 1) value = Array.from({ length: dims[k] as number }, (_, j) => value![s0 + j * st]);
+  });
+  return { dims, value };
+}
+
+function splitInfo(node: NodeProto, x: Info | undefined, get: Lookup, opset: number): Info[] {
+  const n = (node.output ?? []).length;
+  const dtype = x?.dtype ?? 0;
+  if (!x?.dims) return Array.from({ length: n }, () => ({ dtype, dims: null }));
+  const ax = norm(attrInt(node, 'axis', 0), x.dims.length);
+  const total = x.dims[ax];
+  let sizes: (number | null)[] | undefined =
+    opset >= 13 ? (inputAt(node, 1) ? get(inputAt(node, 1)!)?.value : undefined) : attrInts(node, 'split');
+  if (!sizes) {
+    if (inputAt(node, 1) && opset >= 13) sizes = Array(n).fill(null);
+    else if (known(total)) {
+      const chunk = Math.ceil(total / n);
+      sizes = Array.from({ length: n }, (_, i) => Math.max(0, Math.min(chunk, total - i * chunk)));
+    } else sizes = Array(n).fill(null);
+  }
+  return sizes.map((s) => ({ dtype, dims: x.dims!.map((d, i) => (i === ax ? s : d)) }));
+}

@@ -1,0 +1,22 @@
+// Every rule in the table has at least one finite-difference check, and every check passes.
+import { describe, expect, it } from 'vitest';
+import { rules } from '../../runtime/autodiff/index';
+import { checkCase, type Case } from './harness';
+import { elementwiseCases } from './cases-elementwise';
+import { shapeCases } from './cases-shape';
+import { nnCases } from './cases-nn';
+
+const cases: Case[] = [...elementwiseCases, ...shapeCases, ...nnCases];
+
+describe('gradient rules', () => {
+  it('every rule in the table has a finite-difference case', () => {
+    const missing = Object.keys(rules).filter((op) => !cases.some((c) => c.op === op));
+    expect(missing).toEqual([]);
+  });
+
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_, c) => {
+    const r = await checkCase(c);
+    expect(r.checked).toBeGreaterThan(0);
+    expect(r.maxErr).toBeLessThanOrEqual(1);
+  });
+});
