@@ -3,6 +3,7 @@ import { generate } from '../runtime/models/pipeline';
 import { checkEmbedding, modelOf } from '../runtime/models/values';
 import type { SchedulerKind } from '../runtime/schedulers';
 import type { EmbeddingValue, ImageValue, LatentValue, SeedsValue } from '../runtime/values/types';
+import { generateVjp } from '../runtime/diffusion-vjp/generate-vjp';
 
 const MAX_SEED = 2 ** 32 - 1;
 
@@ -51,6 +52,14 @@ export const Generate = defineNode({
       max: 499,
       doc: 'Stop after this denoising step (0-based) and output its latents; -1: run every step.',
     },
+    gradientSteps: {
+      kind: 'number',
+      default: 0,
+      integer: true,
+      min: 0,
+      max: 500,
+      doc: 'Gradients (inside a GradientStep zone) flow through the decoder and this many last denoising steps; 0: all steps for few-step schedules (8 or fewer), else the last one (the paper).',
+    },
   },
   async run(ctx, inputs, p) {
     const model = modelOf(inputs.model);
@@ -81,4 +90,6 @@ export const Generate = defineNode({
     ctx.preview(image);
     return { image, latent };
   },
+  // runtime/diffusion-vjp: replays the forward pass with step records, then the reverse pass.
+  vjp: generateVjp,
 });

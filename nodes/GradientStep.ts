@@ -66,7 +66,7 @@ export const GradientStep = defineNode({
         const objective = reduceScores(score.values, p.reduce as Reduce);
         best.offer(objective, current, step);
         last = current;
-        zone.iteration(step, objective);
+        zone.iteration(step, objective, goal);
         ctx.progress(step + 1, p.iterations + 1);
         if (step === p.iterations) break;
         const seed = { dims: [score.values.length], data: scoreGradient(score.values.length, goal, p.reduce as Reduce, p.lossScale) };

@@ -88,7 +88,7 @@ export const Pick = defineNode({
       if ('done' in choice) break;
       if (choice.index >= candidates.tensor.dims[0]) throw new Error(`choice ${choice.index} is not one of the ${candidates.tensor.dims[0]} candidates`);
       // The objective is the chosen candidate's score; a person's pick without scores has none to plot.
-      if (score) zone.iteration(round, score.values[choice.index]);
+      if (score) zone.iteration(round, score.values[choice.index], score.goal ?? 'maximize');
       ctx.progress(round + 1, p.rounds);
       cur = moveToward(cur, candidates, choice.index, choice.t, round);
     }

@@ -6,6 +6,13 @@ import { Note } from './Note';
 import { Model } from './Model';
 import { TextEncode } from './TextEncode';
 import { Generate } from './Generate';
+import { Metric } from './Metric';
+import { Compare } from './Compare';
+import { GradientStep } from './GradientStep';
+import { Pick } from './Pick';
+import { RandomPrompts } from './RandomPrompts';
+import { SaveEmbedding } from './SaveEmbedding';
+import { LoadEmbedding } from './LoadEmbedding';
 
 export { NodeRegistry, type AnyNodeDef };
 
@@ -17,6 +24,13 @@ export const PRODUCT_NODES: readonly AnyNodeDef[] = [
   Model,
   TextEncode,
   Generate,
+  Metric,
+  Compare,
+  GradientStep,
+  Pick,
+  RandomPrompts,
+  SaveEmbedding,
+  LoadEmbedding,
   SeedSet,
   Slerp,
   Preview,

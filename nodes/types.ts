@@ -41,7 +41,7 @@ export interface ZoneRuntime {
   /** Runs the body once with these loop outputs; returns every body node's inputs and outputs (for `vjp`). */
   runBody(loop: { current: Value; step: number }): Promise<BodyRun>;
   /** Reports a finished iteration: emits `zone-iteration` (live plots, CLI `<id>.history.json`). */
-  iteration(step: number, objective: number): void;
+  iteration(step: number, objective: number, goal?: 'minimize' | 'maximize'): void;
 }
 
 /** One body node's run inside one iteration. */

@@ -79,9 +79,10 @@ async function cli(argv: string[], env: CliEnv): Promise<number> {
   if (!out) fail(2, 'run needs --out DIR', USAGE);
   const targets = parsed.values.targets?.split(',').map((t) => t.trim()).filter(Boolean);
   mkdirSync(out, { recursive: true });
-  const runtime = new Runtime({ registry, services: env.services });
+  // SaveEmbedding and other file outputs land in --out (runtime/host/node.ts saveBytes)
+  const runtime = new Runtime({ registry, services: { ...env.services, outDir: out } });
   const unhook = env.onInterrupt?.(() => void runtime.cancel());
-  const history = new Map<string, { step: number; objective: number }[]>();
+  const history = new Map<string, { goal?: 'minimize' | 'maximize'; values: number[] }>();
   const typeOf = (id: string) => doc.nodes.find((n) => n.id === id)?.type ?? '?';
   const onEvent = (event: RuntimeEvent) => {
     switch (event.type) {
@@ -102,8 +103,9 @@ async function cli(argv: string[], env: CliEnv): Promise<number> {
         break;
       case 'zone-iteration': {
         let rows = history.get(event.nodeId);
-        if (!rows) history.set(event.nodeId, (rows = []));
-        rows.push({ step: event.step, objective: event.objective });
+        if (!rows) history.set(event.nodeId, (rows = { values: [] }));
+        rows.goal ??= event.goal;
+        rows.values.push(event.objective);
         env.stderr(`[${event.nodeId}] step ${event.step}: ${event.objective}\n`);
         break;
       }
@@ -118,7 +120,9 @@ async function cli(argv: string[], env: CliEnv): Promise<number> {
     unhook?.();
   }
   if (summary.problems) fail(2, ...summary.problems.map((p) => formatProblem(p, doc)));
-  for (const [nodeId, rows] of history) writeFileSync(join(out, `${nodeId}.history.json`), `${JSON.stringify(rows, null, 2)}\n`);
+  for (const [nodeId, { goal, values }] of history) {
+    writeFileSync(join(out, `${nodeId}.history.json`), `${JSON.stringify({ goal: goal ?? 'minimize', values })}\n`);
+  }
   writeFileSync(join(out, 'run.json'), `${JSON.stringify(summary, null, 2)}\n`);
   env.stderr(`${summary.status}: summary in ${join(out, 'run.json')}\n`);
   return summary.status === 'ok' ? 0 : 1;

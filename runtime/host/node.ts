@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { RuntimeServices } from '../../nodes/types';
 import { createNodeModelService } from '../models/service-node';
 import { BUILTIN_PREFIX, fetchBytes, type HostServices } from './services';
@@ -21,6 +21,13 @@ export function nodeServices(extra: RuntimeServices = {}, modelsDir: string = MO
           ? fileURLToPath(location)
           : resolve(location);
       return new Uint8Array(await readFile(path, { signal }));
+    },
+    /** Files a graph saves (SaveEmbedding) go under `outDir` (the CLI's --out), else the working directory. */
+    async saveBytes(this: RuntimeServices, name: string, bytes: Uint8Array) {
+      const path = resolve(typeof this.outDir === 'string' ? this.outDir : process.cwd(), name);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, bytes);
+      return path;
     },
   };
 }

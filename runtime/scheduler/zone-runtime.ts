@@ -33,8 +33,8 @@ export function createZoneRuntime(
       last = run;
       return run;
     },
-    iteration(step, objective) {
-      emit({ type: 'zone-iteration', nodeId: zoneId, step, objective });
+    iteration(step, objective, goal) {
+      emit({ type: 'zone-iteration', nodeId: zoneId, step, objective, ...(goal ? { goal } : {}) });
     },
   };
   return { runtime, lastRun: () => last };

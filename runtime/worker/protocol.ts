@@ -27,7 +27,12 @@ export type RuntimeEvent =
   | { type: 'node-done'; nodeId: string; cached: boolean; ms: number; scores?: number[] }
   | { type: 'node-error'; nodeId: string; message: string }
   /** A zone finished an iteration: its objective value, for the live loss plot. */
-  | { type: 'zone-iteration'; nodeId: string; step: number; objective: number }
+  | { type: 'zone-iteration'; nodeId: string; step: number; objective: number; goal?: 'minimize' | 'maximize' }
+  /**
+   * A Pick zone waits for a person: show `images` (one per candidate), a slider starting at
+   * `t`, Next/Done; answer with RuntimeApi.choose(nodeId, choice). See runtime/zones/pick-service.ts.
+   */
+  | { type: 'pick-request'; nodeId: string; round: number; images: PreviewImage[]; scores?: number[]; t: number }
   | { type: 'backend'; name: 'webgpu' | 'wasm'; notice?: string }
   | { type: 'model-progress'; source: string; loaded: number; total: number }
   | { type: 'run-end'; runId: number; status: 'ok' | 'error' | 'cancelled' };
@@ -69,6 +74,11 @@ export interface RuntimeApi {
   validate(doc: unknown): Promise<{ ok: true; doc: GraphDocument } | { ok: false; problems: Problem[] }>;
   run(doc: unknown, options: RunOptions, onEvent: (event: RuntimeEvent) => void): Promise<RunSummary>;
   cancel(): Promise<void>;
+  /**
+   * Answers a `pick-request`: move toward candidate `index` by `t` in [0, 1], or `{ done: true }`.
+   * False when that node is not waiting (a stale click). Absent on runtimes without a person.
+   */
+  choose?(nodeId: string, choice: { index: number; t: number } | { done: true }): Promise<boolean>;
   /**
    * Makes a folder picked in the editor loadable as the Model source `folder:<name>`:
    * a FileSystemDirectoryHandle (showDirectoryPicker) or the File[] of an

@@ -4,6 +4,7 @@ import { validateGraph } from '../graph/validate';
 import { ResultCache, type CacheLimits } from '../scheduler/cache';
 import { GraphExecutor } from '../scheduler/executor';
 import type { NodeTypeInfo, RunOptions, RunSummary, RuntimeApi, RuntimeEvent } from './protocol';
+import { PickBroker, type PickChoice } from '../zones/pick-service';
 
 /** What the runtime uses of services.models (runtime/models/service.ts), kept structural. */
 interface ModelEvents {
@@ -16,6 +17,8 @@ export interface RuntimeOptions {
   /** What the host provides to nodes (runtime/host/node.ts, runtime/host/browser.ts). */
   services: RuntimeServices;
   cache?: Partial<CacheLimits>;
+  /** A person answers Pick zones through `choose` (the editor's worker); otherwise they pick by score. */
+  interactive?: boolean;
 }
 
 /**
@@ -28,6 +31,9 @@ export class Runtime implements RuntimeApi {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly pending = new Set<AbortController>();
   private runs = 0;
+  /** The running run's event sink: Pick zones ask their question through it. */
+  private emitCurrent?: (event: RuntimeEvent) => void;
+  private readonly picks = new PickBroker((event) => this.emitCurrent?.(event));
 
   constructor(private readonly options: RuntimeOptions) {
     this.cache = new ResultCache(options.cache);
@@ -60,6 +66,11 @@ export class Runtime implements RuntimeApi {
     return { source: `folder:${name}` };
   }
 
+  /** See RuntimeApi.choose: a person's answer to a `pick-request`. */
+  async choose(nodeId: string, choice: PickChoice): Promise<boolean> {
+    return this.picks.answer(nodeId, choice);
+  }
+
   /** Stops the run in progress (after its current unit of work) and every run queued before this call. */
   async cancel(): Promise<void> {
     for (const controller of this.pending) controller.abort();
@@ -82,9 +93,11 @@ export class Runtime implements RuntimeApi {
     };
     // model loading reports backend and download progress through the run's events
     const unsubscribe = (this.options.services.models as ModelEvents | undefined)?.onEvent?.(emit);
+    this.emitCurrent = emit;
     try {
       return await this.execute(runId, doc, options, emit, signal);
     } finally {
+      this.emitCurrent = undefined;
       unsubscribe?.();
     }
   }
@@ -107,7 +120,7 @@ export class Runtime implements RuntimeApi {
       return { status: 'error', nodes: {}, problems: unknown.map((t) => ({ nodeId: t, message: `unknown target node "${t}"` })) };
     }
     const executor = new GraphExecutor(validation.graph, {
-      services: this.options.services,
+      services: this.options.interactive ? { ...this.options.services, pick: this.picks } : this.options.services,
       cache: this.cache,
       signal,
       emit,

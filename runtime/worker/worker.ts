@@ -5,4 +5,4 @@ import { exposeRuntime } from './expose';
 import { Runtime } from './runtime';
 
 /** The module Worker entry of the app: the product's nodes, browser host services, one Runtime. */
-exposeRuntime(new Runtime({ registry: createProductRegistry(), services: browserServices() }));
+exposeRuntime(new Runtime({ registry: createProductRegistry(), services: browserServices(), interactive: true }));
