@@ -5,7 +5,7 @@ import { findCycles } from './cycles';
 import { findZoneBody, isLoopLink, ZONE_CURRENT_OUTPUT, ZONE_RESULT_OUTPUT, type ZoneBody } from './zones';
 import { paramSchema, withDefaults } from '../../nodes/params';
 import type { PortSpec } from '../../nodes/types';
-import type { AnyNodeDef, NodeRegistry } from '../../nodes/registry';
+import type { AnyNodeDef, NodeRegistry } from '../../nodes/node-registry';
 import type { SocketType } from '../values/types';
 import type { Problem } from '../worker/protocol';
 

@@ -1,4 +1,4 @@
-import type { AnyNodeDef } from '../../nodes/registry';
+import type { AnyNodeDef } from '../../nodes/node-registry';
 import { predecessors, reachable, successors, type GraphIndex, type Link } from './graph-index';
 import { topoOrder } from './topo';
 
