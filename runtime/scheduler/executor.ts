@@ -164,8 +164,10 @@ export class GraphExecutor {
       ctx.zone = zone.runtime;
     }
     const { inputs } = this.gather(unit, (id) => this.results.get(id));
-    const outputs = await def.run(ctx, inputs, this.graph.params.get(unit)! as Parameters<typeof def.run>[2]);
-    checkOutputs(this.graph, unit, outputs);
+    const produced = await def.run(ctx, inputs, this.graph.params.get(unit)! as Parameters<typeof def.run>[2]);
+    checkOutputs(this.graph, unit, produced);
+    // A zone's loop outputs, read from outside its body, hold their last iteration's values.
+    const outputs = zone ? { ...zone.lastLoop(), ...produced } : produced;
     this.results.set(unit, outputs);
     return zone?.lastRun()?.nodes;
   }

@@ -6,6 +6,8 @@ export interface ZoneHandle {
   runtime: ZoneRuntime;
   /** The last iteration's body run: its outputs become the body nodes' results after the zone. */
   lastRun(): BodyRun | undefined;
+  /** The loop outputs (`current`, `step`) of the last iteration, for nodes outside that read them. */
+  lastLoop(): Outputs | undefined;
 }
 
 /** Builds `ctx.zone` for a zone owner: its body, run on demand with a new `current` each time. */
@@ -18,6 +20,7 @@ export function createZoneRuntime(
   const body = graph.zones.get(zoneId)!;
   const def = graph.defs.get(zoneId)!;
   let last: BodyRun | undefined;
+  let lastLoop: Outputs | undefined;
   const runtime: ZoneRuntime = {
     body: body.nodes,
     gradientPath: body.onGradientPath,
@@ -31,11 +34,12 @@ export function createZoneRuntime(
         run.loopSources[link.toPort] = { nodeId: link.fromNode, port: link.fromPort };
       }
       last = run;
+      lastLoop = loop;
       return run;
     },
     iteration(step, objective, goal) {
       emit({ type: 'zone-iteration', nodeId: zoneId, step, objective, ...(goal ? { goal } : {}) });
     },
   };
-  return { runtime, lastRun: () => last };
+  return { runtime, lastRun: () => last, lastLoop: () => lastLoop };
 }

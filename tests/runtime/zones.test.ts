@@ -16,10 +16,10 @@ function compile(input: unknown, registry: NodeRegistry): CompiledGraph {
   return result.graph;
 }
 
-// i -> z.init; z.current -> f -> z.loss, f also reads k from outside; tap reads the body, r the result.
+// i -> z.init; z.current -> f -> z.loss, f also reads k from outside; tap reads the body, r the result, cur the last current.
 const zoneDoc = (k = 1, iterations = 3) =>
   doc(
-    [['i', 'Const', { value: 4 }], ['k', 'Const', { value: k }], ['z', 'Loop', { iterations }], ['f', 'Add'], ['tap', 'Add'], ['r', 'Add']],
+    [['i', 'Const', { value: 4 }], ['k', 'Const', { value: k }], ['z', 'Loop', { iterations }], ['f', 'Add'], ['tap', 'Add'], ['r', 'Add'], ['cur', 'Add']],
     [
       ['i', 'out', 'z', 'init'],
       ['z', 'current', 'f', 'a'],
@@ -27,6 +27,7 @@ const zoneDoc = (k = 1, iterations = 3) =>
       ['f', 'out', 'z', 'loss'],
       ['f', 'out', 'tap', 'a'],
       ['z', 'result', 'r', 'a'],
+      ['z', 'current', 'cur', 'a'],
     ],
   );
 
@@ -73,6 +74,7 @@ describe('zones in the executor', () => {
     // x: 4 -> 1.5 -> 0.25 -> -0.375 (loss = x + 1, step -0.5 * loss)
     expect(value('r')).toBeCloseTo(-0.375);
     expect(value('tap')).toBeCloseTo(1.25); // downstream of the body: sees the last iteration
+    expect(value('cur')).toBeCloseTo(0.25); // reads `current` from outside the body: its last value
     const iterations = events.filter((e) => e.type === 'zone-iteration');
     expect(iterations).toEqual([
       { type: 'zone-iteration', nodeId: 'z', step: 0, objective: 5 },
