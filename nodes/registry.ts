@@ -13,6 +13,8 @@ import { Pick } from './Pick';
 import { RandomPrompts } from './RandomPrompts';
 import { SaveEmbedding } from './SaveEmbedding';
 import { LoadEmbedding } from './LoadEmbedding';
+import { NoiseCurriculum } from './NoiseCurriculum';
+import { EmbeddingBatch, EmbeddingItem } from './EmbeddingBatch';
 
 export { NodeRegistry, type AnyNodeDef };
 
@@ -31,6 +33,9 @@ export const PRODUCT_NODES: readonly AnyNodeDef[] = [
   RandomPrompts,
   SaveEmbedding,
   LoadEmbedding,
+  NoiseCurriculum,
+  EmbeddingBatch,
+  EmbeddingItem,
   SeedSet,
   Slerp,
   Preview,
