@@ -18,10 +18,9 @@ export function exposeRuntime(runtime: Runtime, endpoint: Comlink.Endpoint = sel
     async run(doc, options, onEvent) {
       const remote = onEvent as Comlink.Remote<(event: RuntimeEvent) => void>;
       try {
-        return await runtime.run(doc, options, (event) => {
-          // A proxied callback returns a promise; events are fire-and-forget, in order.
-          void remote(withTransfer(event)).catch(() => undefined);
-        });
+        // Events travel on the callback's own MessagePort, results on the worker's: returning
+        // the delivery lets the runtime finish a run only once its last event (run-end) landed.
+        return await runtime.run(doc, options, (event) => remote(withTransfer(event)));
       } finally {
         remote[Comlink.releaseProxy]();
       }

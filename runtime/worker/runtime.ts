@@ -48,8 +48,12 @@ export class Runtime implements RuntimeApi {
     return result.ok ? { ok: true, doc: result.graph.doc } : result;
   }
 
-  /** Queues a run behind any run in progress. */
-  run(doc: unknown, options: RunOptions, onEvent: (event: RuntimeEvent) => void): Promise<RunSummary> {
+  /**
+   * Queues a run behind any run in progress. A listener may return a promise (a comlink
+   * callback does): the run ends only once its events are delivered, so one run's events never
+   * trail into the next.
+   */
+  run(doc: unknown, options: RunOptions, onEvent: (event: RuntimeEvent) => unknown): Promise<RunSummary> {
     const controller = new AbortController();
     this.pending.add(controller);
     const job = this.queue.then(() => this.runNow(doc, options, onEvent, controller.signal));
@@ -79,14 +83,20 @@ export class Runtime implements RuntimeApi {
   private async runNow(
     doc: unknown,
     options: RunOptions,
-    onEvent: (event: RuntimeEvent) => void,
+    onEvent: (event: RuntimeEvent) => unknown,
     signal: AbortSignal,
   ): Promise<RunSummary> {
     const runId = ++this.runs;
-    // A listener that throws (a closed editor tab) must not break the run.
+    const deliveries = new Set<Promise<unknown>>();
+    // A listener that throws or rejects (a closed editor tab) must not break the run.
     const emit = (event: RuntimeEvent) => {
       try {
-        onEvent(event);
+        const result = onEvent(event);
+        if (result instanceof Promise) {
+          const delivery = result.catch(() => undefined);
+          deliveries.add(delivery);
+          void delivery.finally(() => deliveries.delete(delivery));
+        }
       } catch {
         /* the listener's problem, not the run's */
       }
@@ -99,6 +109,7 @@ export class Runtime implements RuntimeApi {
     } finally {
       this.emitCurrent = undefined;
       unsubscribe?.();
+      await Promise.all(deliveries);
     }
   }
 

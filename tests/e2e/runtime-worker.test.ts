@@ -107,15 +107,21 @@ describe('runtime worker in Chromium', () => {
   it('queues runs and cancels the running one within one unit of work', async () => {
     const slow = graph([['s1', 'Slow', { ms: 200 }], ['s2', 'Slow', { ms: 200 }], ['s3', 'Slow', { ms: 200 }]], [['s1', 'out', 's2', 'a'], ['s2', 'out', 's3', 'a']]);
     const quick = graph([['c', 'Const']]);
-    const result = await inWorker({ source: testWorkerSource }, async ({ api, collect }, { slow, quick }) => {
+    const result = await inWorker({ source: testWorkerSource }, async ({ api, Comlink, collect }, { slow, quick }) => {
       const first = collect();
       const running = api.run(slow, {}, first.callback);
-      await new Promise((r) => setTimeout(r, 100));
+      // Cancel once s1 has started (the worker may take a while to come up on a loaded machine).
+      while (!first.events.some((e) => e.type === 'node-start')) await new Promise((r) => setTimeout(r, 10));
       await api.cancel();
       const cancelled = await running;
       const after = await api.run(quick, {}, collect().callback);
-      return { cancelled, after: after.status, started: first.events.filter((e) => e.type === 'node-start').map((e) => e.nodeId) };
+      // Two runs sent at once: the second starts only after the first ended.
+      const log: string[] = [];
+      const tag = (name: string) => Comlink.proxy((e: any) => (e.type === 'run-start' || e.type === 'run-end') && log.push(`${name}:${e.type}`));
+      await Promise.all([api.run(slow, {}, tag('one')), api.run(quick, {}, tag('two'))]);
+      return { cancelled, after: after.status, log, started: first.events.filter((e) => e.type === 'node-start').map((e) => e.nodeId) };
     }, { slow, quick });
+    expect(result.log).toEqual(['one:run-start', 'one:run-end', 'two:run-start', 'two:run-end']);
     expect(result.cancelled.status).toBe('cancelled');
     expect(result.started).toEqual(['s1']);
     expect(result.cancelled.nodes.s2.status).toBe('cancelled');

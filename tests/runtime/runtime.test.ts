@@ -25,10 +25,11 @@ describe('Runtime', () => {
   it('cancel stops the run in progress and the queued ones; later runs work', async () => {
     const { registry, count } = makeTestNodes();
     const runtime = new Runtime({ registry, services: {} });
-    const first = runtime.run(slowChain(30), {}, () => {});
+    // Cancel as soon as the first run's first node starts: the queued run is cancelled too.
+    const first = runtime.run(slowChain(30), {}, (e) => {
+      if (e.type === 'node-start') void runtime.cancel();
+    });
     const second = runtime.run(doc([['c', 'Const']]), {}, () => {});
-    await new Promise((r) => setTimeout(r, 10));
-    await runtime.cancel();
     expect((await first).status).toBe('cancelled');
     expect((await second).status).toBe('cancelled');
     expect(count('b')).toBe(0);
@@ -46,6 +47,19 @@ describe('Runtime', () => {
     const summary = await runtime.run(d, {}, () => {});
     expect(summary.nodes.s).toMatchObject({ status: 'cached', cached: true });
     expect(count('s')).toBe(1);
+  });
+
+  it('ends a run only once a promise-returning listener has taken every event', async () => {
+    const { registry } = makeTestNodes();
+    const runtime = new Runtime({ registry, services: {} });
+    const delivered: string[] = [];
+    const slowListener = (e: RuntimeEvent) =>
+      new Promise<void>((resolve) => setTimeout(() => resolve(void delivered.push(e.type)), 5));
+    const summary = await runtime.run(doc([['c', 'Const']]), {}, slowListener);
+    expect(summary.status).toBe('ok');
+    expect(delivered.at(-1)).toBe('run-end');
+    const rejecting = () => Promise.reject(new Error('port closed'));
+    expect((await runtime.run(doc([['c', 'Const']]), {}, rejecting)).status).toBe('ok');
   });
 
   it('answers an invalid document or target with problems, running nothing', async () => {

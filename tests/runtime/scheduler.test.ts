@@ -16,9 +16,13 @@ function compile(input: unknown, registry: NodeRegistry): CompiledGraph {
 
 /** Runs a document once against a shared cache, collecting events. */
 function runner(registry: NodeRegistry, cache = new ResultCache()) {
-  return async (input: unknown, targets?: string[], signal?: AbortSignal) => {
+  return async (input: unknown, targets?: string[], signal?: AbortSignal, onEvent?: (e: RuntimeEvent) => void) => {
     const events: RuntimeEvent[] = [];
-    const executor = new GraphExecutor(compile(input, registry), { services: {}, cache, signal, emit: (e) => events.push(e) });
+    const emit = (e: RuntimeEvent) => {
+      events.push(e);
+      onEvent?.(e);
+    };
+    const executor = new GraphExecutor(compile(input, registry), { services: {}, cache, signal, emit });
     const summary = await executor.run(targets);
     return { summary, events, executor, value: (id: string, port = 'out') => (executor.output(id)?.[port] as NumberValue)?.values[0] };
   };
@@ -100,9 +104,10 @@ describe('executor', () => {
     const ids = ['s1', 's2', 's3', 's4'];
     const d = doc(ids.map((id) => [id, 'Slow', { ms: 30 }]), [['s1', 'out', 's2', 'a'], ['s2', 'out', 's3', 'a'], ['s3', 'out', 's4', 'a']]);
     const controller = new AbortController();
-    const pending = runner(registry)(d, undefined, controller.signal);
-    await new Promise((r) => setTimeout(r, 40)); // inside s2
-    controller.abort();
+    // Cancel while s2 runs: s2 finishes its unit of work, nothing after it starts.
+    const pending = runner(registry)(d, undefined, controller.signal, (e) => {
+      if (e.type === 'node-start' && e.nodeId === 's2') controller.abort();
+    });
     const { summary, events } = await pending;
     expect(summary.status).toBe('cancelled');
     expect(ids.map(count)).toEqual([1, 1, 0, 0]);
