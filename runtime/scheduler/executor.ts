@@ -29,6 +29,8 @@ export class NodeFailure extends Error {
 }
 
 const now = () => performance.now();
+/** Milliseconds since `start`, to 0.01 ms (more digits are noise in summaries). */
+const since = (start: number) => Math.round((performance.now() - start) * 100) / 100;
 const abortError = () => new DOMException('run cancelled', 'AbortError');
 
 /**
@@ -88,7 +90,7 @@ export class GraphExecutor {
       this.emitEvent({ type: 'node-start', nodeId: unit });
       try {
         const lastBody = await this.execute(unit);
-        const ms = now() - started;
+        const ms = since(started);
         for (const m of members) {
           const outputs = m === unit ? this.results.get(m)! : lastBody?.get(m)?.outputs;
           if (!outputs) continue;
@@ -103,7 +105,7 @@ export class GraphExecutor {
         }
       } catch (error) {
         failed.add(unit);
-        const ms = now() - started;
+        const ms = since(started);
         if (this.signal.aborted) {
           mark({ status: 'cancelled', ms, cached: false });
           continue;
