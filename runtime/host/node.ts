@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { dirname, resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import type { RuntimeServices } from '../../nodes/types';
 import { createNodeModelService } from '../models/service-node';
 import { BUILTIN_PREFIX, fetchBytes, type HostServices } from './services';
@@ -24,7 +24,10 @@ export function nodeServices(extra: RuntimeServices = {}, modelsDir: string = MO
     },
     /** Files a graph saves (SaveEmbedding) go under `outDir` (the CLI's --out), else the working directory. */
     async saveBytes(this: RuntimeServices, name: string, bytes: Uint8Array) {
-      const path = resolve(typeof this.outDir === 'string' ? this.outDir : process.cwd(), name);
+      const base = resolve(typeof this.outDir === 'string' ? this.outDir : process.cwd());
+      const path = resolve(base, name);
+      // The name comes from a graph document: it may not climb out of the output folder.
+      if (path !== base && !path.startsWith(base + sep)) throw new Error(`cannot save "${name}" outside ${base}`);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, bytes);
       return path;
