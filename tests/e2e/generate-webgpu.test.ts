@@ -79,6 +79,9 @@ describe('text-to-image in Chromium on WebGPU', () => {
     const doc = templateWith(STEPS);
     const worker = readdirSync(join(OUT, 'assets')).find((f) => /^worker-.*\.js$/.test(f));
     expect(worker, 'built worker in assets/').toBeDefined();
+    const requests: string[] = [];
+    const onRequest = (r: { url(): string }) => requests.push(r.url());
+    page.on('request', onRequest);
     const result = await page.evaluate(
       async ({ url, doc }) => {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -101,7 +104,10 @@ describe('text-to-image in Chromium on WebGPU', () => {
       },
       { url: new URL(`assets/${worker}`, server.url).href, doc },
     );
+    page.off('request', onRequest);
     expect(result.summary.status, JSON.stringify(result.summary)).toBe('ok');
+    // the worker's downloads are visible here, so the reload test below can trust an empty list
+    expect(requests).toContain(new URL('models/tiny/unet/model.onnx', server.url).href);
     expect(result.backend).toEqual([{ type: 'backend', name: 'webgpu' }]);
     expect(result.progress).toBeGreaterThan(0);
     const gpu = pixels(Uint8Array.from(result.png ?? []));
@@ -112,4 +118,31 @@ describe('text-to-image in Chromium on WebGPU', () => {
     console.info(`WebGPU vs wasm: mean abs pixel difference ${mean.toFixed(3)} / 255`);
     expect(mean).toBeLessThan(2);
   }, 600_000);
+
+  it('loads the model from Cache Storage after a reload, without downloading it again', async () => {
+    const worker = readdirSync(join(OUT, 'assets')).find((f) => /^worker-.*\.js$/.test(f))!;
+    const requests: string[] = [];
+    const onRequest = (r: { url(): string }) => requests.push(r.url());
+    page.on('request', onRequest);
+    try {
+      const status = await page.evaluate(
+        async ({ url, doc }) => {
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          const Comlink = (globalThis as any).Comlink;
+          const w = new Worker(url, { type: 'module' });
+          try {
+            const summary = await Comlink.wrap(w).run(doc, { targets: ['model'] }, Comlink.proxy(() => {}));
+            return summary.status;
+          } finally {
+            w.terminate();
+          }
+        },
+        { url: new URL(`assets/${worker}`, server.url).href, doc: templateWith(STEPS) },
+      );
+      expect(status).toBe('ok');
+      expect(requests.filter((u) => u.includes('/models/'))).toEqual([]);
+    } finally {
+      page.off('request', onRequest);
+    }
+  }, 300_000);
 });
