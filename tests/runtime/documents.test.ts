@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { graphSchemaText } from '../../runtime/graph/json-schema';
 import { migrate, MIGRATIONS, type MigrationStep } from '../../runtime/graph/migrate';
 import { GRAPH_VERSION } from '../../runtime/graph/document';
 import { loadDocument } from '../../runtime/graph/load';
+import { validateGraph } from '../../runtime/graph/validate';
+import { createProductRegistry } from '../../nodes/registry';
 
 describe('graphs/schema.json', () => {
   it('matches the zod schema (run `npm run schema` after changing document.ts)', () => {
@@ -39,5 +41,17 @@ describe('migrate', () => {
 
   it('is part of loading', () => {
     expect(loadDocument({ format: 'embedding-studio/graph', version: GRAPH_VERSION, nodes: [] })).toMatchObject({ ok: true });
+  });
+});
+
+describe('shipped templates', () => {
+  const dir = new URL('../../graphs/', import.meta.url);
+  const templates = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'schema.json');
+
+  it.each(templates)('%s validates against the product nodes and says what it is', (file) => {
+    const text = readFileSync(new URL(file, dir), 'utf8');
+    const result = validateGraph(text, createProductRegistry());
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    if (result.ok) expect(result.graph.doc.meta).toMatchObject({ title: expect.any(String), description: expect.any(String) });
   });
 });
