@@ -32,7 +32,7 @@ export interface BooleanParam extends ParamBase {
   kind: 'boolean';
   default: boolean;
 }
-/** A list of numbers: t values, seeds, token rows. */
+/** A list of numbers: t values, seeds, token rows. A document may give a bare number for a one-item list. */
 export interface NumberListParam extends ParamBase {
   kind: 'numberList';
   default: number[];
@@ -79,7 +79,7 @@ export function paramSchema(spec: ParamSpec): z.ZodType {
       let s = z.array(numberSchema(spec));
       if (spec.minLength !== undefined) s = s.min(spec.minLength);
       if (spec.maxLength !== undefined) s = s.max(spec.maxLength);
-      return s;
+      return z.preprocess((v) => (typeof v === 'number' ? [v] : v), s);
     }
   }
 }
@@ -87,6 +87,10 @@ export function paramSchema(spec: ParamSpec): z.ZodType {
 /** Params as given in a document, completed with defaults. Assumes they were validated. */
 export function withDefaults<P extends ParamSpecs>(specs: P, given: Record<string, unknown>): ParamValues<P> {
   const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(specs)) out[name] = name in given ? given[name] : structuredClone(spec.default);
+  for (const [name, spec] of Object.entries(specs)) {
+    const value = name in given ? given[name] : structuredClone(spec.default);
+    // "t": 0.5 and "t": [0.5] mean the same; nodes always see the list.
+    out[name] = spec.kind === 'numberList' && typeof value === 'number' ? [value] : value;
+  }
   return out as ParamValues<P>;
 }
