@@ -55,18 +55,28 @@ function weightGrad(e: Emitter, x: string, g: string, w: string, a: ConvAttrs): 
   return e.op('Slice', [dw, e.ints(Array(sp).fill(0)), spatial(e, w, sp), e.ints(axes)]);
 }
 
+/**
+ * Conv's input gradient is ConvTranspose with the same attributes, except at the far end:
+ * with strides > 1 the forward end padding may be partly unused, so transpose with no end
+ * padding, then zero-pad or crop to the input's size.
+ */
+function inputGrad(e: Emitter, g: string, x: string, w: string, a: ConvAttrs): string {
+  const attrs = { strides: a.strides, dilations: a.dilations, group: a.group };
+  if (a.strides.every((s) => s === 1)) return e.op('ConvTranspose', [g, w], { ...attrs, pads: a.pads });
+  const begin = a.pads.slice(0, a.sp);
+  const t = e.op('ConvTranspose', [g, w], { ...attrs, pads: [...begin, ...Array(a.sp).fill(0)] });
+  const want = spatial(e, x, a.sp);
+  const short = e.op('Max', [e.op('Sub', [want, spatial(e, t, a.sp)]), e.ints([0])]);
+  const padded = e.op('Pad', [t, e.op('Concat', [e.ints(Array(a.sp + 4).fill(0)), short], { axis: 0 })]);
+  const axes = [...Array(a.sp).keys()].map((i) => i + 2);
+  return e.op('Slice', [padded, e.ints(Array(a.sp).fill(0)), want, e.ints(axes)]);
+}
+
 export function convGrad({ node, g, x, e, wants }: RuleArgs): Grads {
   const a = convAttrs(node, e, x[1]);
   const G = g[0]!;
   let dx: string | null = null;
-  if (wants(0)) {
-    dx = e.op('ConvTranspose', [G, x[1]], { strides: a.strides, pads: a.pads, dilations: a.dilations, group: a.group });
-    // input rows past the last window got no gradient: the transposed conv stops short of them
-    if (a.strides.some((s) => s > 1)) {
-      const short = e.op('Sub', [spatial(e, x[0], a.sp), spatial(e, dx, a.sp)]);
-      dx = e.op('Pad', [dx, e.op('Concat', [e.ints(Array(a.sp + 4).fill(0)), short], { axis: 0 })]);
-    }
-  }
+  if (wants(0)) dx = inputGrad(e, G, x[0], x[1], a);
   const dw = wants(1) ? weightGrad(e, x[0], G, x[1], a) : null;
   const db = x[2] && wants(2) ? biasGrad(e, G, a.sp) : null;
   return [dx, dw, db];

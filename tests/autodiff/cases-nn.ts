@@ -25,6 +25,8 @@ const resize = (name: string, x: number[], attrs: Record<string, string>, scales
 export const nnCases: Case[] = [
   conv('Conv 3x3 pad 1 with bias', [1, 2, 5, 5], [3, 2, 3, 3], { pads: [1, 1, 1, 1] }),
   conv('Conv stride 2, asymmetric pads, batch 2', [2, 2, 6, 5], [3, 2, 3, 3], { strides: [2, 2], pads: [0, 1, 1, 0] }),
+  // regression: on an even size the last row of end padding is never read by a window
+  conv('Conv stride 2 pad 1 on even size', [1, 2, 8, 6], [3, 2, 3, 3], { strides: [2, 2], pads: [1, 1, 1, 1] }),
   conv('Conv groups 2, stride 2', [1, 4, 5, 5], [6, 2, 3, 3], { group: 2, strides: [2, 2], pads: [1, 1, 1, 1] }),
   conv('Conv depthwise, dilation 2', [1, 3, 6, 6], [3, 1, 2, 2], { group: 3, dilations: [2, 2] }, false),
   conv('Conv 1-D stride 2', [2, 2, 7], [2, 2, 3], { strides: [2] }),
