@@ -4,7 +4,7 @@ import { copyNodes, pasteNodes } from './clipboard';
 import * as ops from './document-ops';
 import { parseGraphFile, type ParsedFile } from './graph-file';
 import { History } from './history';
-import { initialRunState, markStale, pruneRunState, reduceRunEvent, type RunState } from './run-state';
+import { clearPick, initialRunState, markStale, pruneRunState, reduceRunEvent, type RunState } from './run-state';
 import { checkConnection, type ConnectCheck } from './sockets';
 
 /**
@@ -134,7 +134,7 @@ export class EditorEngine {
       this.applyDoc(doc, []);
       return;
     }
-    this.commit(doc, 'Open graph', doc.nodes.map((n) => n.id));
+    this.commit(doc, 'Open graph');
     this.set({ run: { ...initialRunState, backend: this.current.run.backend, models: this.current.run.models } });
   }
 
@@ -299,6 +299,13 @@ export class EditorEngine {
     } finally {
       if (this.current.run.running) this.set({ run: { ...this.current.run, running: false } });
     }
+  }
+
+  /** Answers a Pick zone: move toward candidate `index` by `t`, or finish. */
+  async choose(nodeId: string, choice: { index: number; t: number } | { done: true }): Promise<boolean> {
+    if (!this.runtime.choose) return false;
+    this.set({ run: clearPick(this.current.run, nodeId) });
+    return this.runtime.choose(nodeId, choice);
   }
 
   async cancel(): Promise<void> {

@@ -13,6 +13,9 @@ export interface NodeRun {
   scores?: number[];
   /** A zone's objective per iteration, for the live loss plot. */
   history?: { step: number; objective: number }[];
+  goal?: 'minimize' | 'maximize';
+  /** A Pick zone waiting for a person to choose among candidates. */
+  pick?: { round: number; images: PreviewImage[]; scores?: number[]; t: number };
 }
 
 export interface RunState {
@@ -65,8 +68,10 @@ export function reduceRunEvent(state: RunState, ev: RuntimeEvent): RunState {
       return patchNode(state, ev.nodeId, { status: 'error', error: ev.message, progress: undefined });
     case 'zone-iteration': {
       const history = [...(state.nodes[ev.nodeId]?.history ?? []), { step: ev.step, objective: ev.objective }];
-      return patchNode(state, ev.nodeId, { history });
+      return patchNode(state, ev.nodeId, { history, goal: ev.goal });
     }
+    case 'pick-request':
+      return patchNode(state, ev.nodeId, { pick: { round: ev.round, images: ev.images, scores: ev.scores, t: ev.t } });
     case 'backend':
       return { ...state, backend: { name: ev.name, notice: ev.notice } };
     case 'model-progress':
@@ -74,11 +79,19 @@ export function reduceRunEvent(state: RunState, ev: RuntimeEvent): RunState {
     case 'run-end': {
       const nodes = { ...state.nodes };
       for (const [id, n] of Object.entries(nodes)) {
-        if (n.status === 'queued' || n.status === 'running') nodes[id] = { ...n, status: 'idle', progress: undefined };
+        if (n.status === 'queued' || n.status === 'running' || n.pick) nodes[id] = { ...n, status: n.status === 'queued' || n.status === 'running' ? 'idle' : n.status, progress: undefined, pick: undefined };
       }
       return { ...state, running: false, lastStatus: ev.status, nodes };
     }
+    default:
+      // Events from a newer runtime than this editor knows are ignored, not fatal.
+      return state;
   }
+}
+
+/** A choice was sent: the Pick zone is no longer waiting. */
+export function clearPick(state: RunState, nodeId: string): RunState {
+  return state.nodes[nodeId]?.pick ? patchNode(state, nodeId, { pick: undefined }) : state;
 }
 
 /** Marks nodes whose inputs or params changed since they last ran (their result is out of date). */

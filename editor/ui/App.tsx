@@ -4,6 +4,7 @@ import { serialize } from '../state/document-ops';
 import { pngWithGraph } from '../state/graph-file';
 import type { Template } from '../templates';
 import { createCanvas, type Canvas, type PaletteRequest } from '../view/canvas';
+import { PortalHost, PortalRoots } from '../view/portal-roots';
 import { download, fileStem, previewToExport, readFile } from './files';
 import { Hint } from './Hint';
 import { Lightbox } from './Lightbox';
@@ -21,12 +22,13 @@ export function App({ engine, onCanvas }: { engine: EditorEngine; onCanvas?: (c:
   const [palette, setPalette] = useState<PaletteRequest | null>(null);
   const [showTemplates, setShowTemplates] = useState(false);
   const [dragging, setDragging] = useState(false);
+  const [roots] = useState(() => new PortalRoots());
 
   // The canvas lives as long as this component; creation is async, so a fast unmount must win.
   useEffect(() => {
     let disposed = false;
     let made: Canvas | undefined;
-    void createCanvas(host.current!, engine, setPalette).then((c) => {
+    void createCanvas(host.current!, engine, setPalette, roots).then((c) => {
       if (disposed) return c.destroy();
       made = canvas.current = c;
       onCanvas?.(c);
@@ -38,7 +40,7 @@ export function App({ engine, onCanvas }: { engine: EditorEngine; onCanvas?: (c:
       canvas.current = null;
       onCanvas?.(null);
     };
-  }, [engine, onCanvas]);
+  }, [engine, onCanvas, roots]);
 
   useEffect(() => {
     const onMove = (e: PointerEvent) => (pointer.current = { x: e.clientX, y: e.clientY });
@@ -119,6 +121,7 @@ export function App({ engine, onCanvas }: { engine: EditorEngine; onCanvas?: (c:
       {palette && <Palette engine={engine} request={palette} onClose={() => setPalette(null)} />}
       {showTemplates && <Templates onPick={(t) => void pickTemplate(t)} onClose={() => setShowTemplates(false)} />}
       <Lightbox />
+      <PortalHost roots={roots} />
     </div>
   );
 }

@@ -1,15 +1,15 @@
-import { createRoot } from 'react-dom/client';
 import { NodeEditor } from 'rete';
 import { AreaExtensions, AreaPlugin } from 'rete-area-plugin';
 import { AutoArrangePlugin, Presets as ArrangePresets } from 'rete-auto-arrange-plugin';
 import { ClassicFlow, ConnectionPlugin, getSourceTarget } from 'rete-connection-plugin';
-import { MinimapPlugin } from 'rete-minimap-plugin';
 import { Presets, ReactPlugin } from 'rete-react-plugin';
 import type { EditorEngine } from '../state/engine';
-import { makeConnectionView } from './connection-view';
 import { makeNodeView } from './node-view';
 import type { AreaExtra, Schemes } from './rete-types';
 import { ViewSync } from './sync';
+import { WireLayout, wirePreset } from './wires';
+import { createMinimap } from './minimap';
+import type { PortalRoots } from './portal-roots';
 
 /** Where the palette opens: screen point, graph point, and the dragged socket when a wire was dropped. */
 export interface PaletteRequest {
@@ -38,29 +38,29 @@ export async function createCanvas(
   container: HTMLElement,
   engine: EditorEngine,
   onPalette: (request: PaletteRequest) => void,
+  roots: PortalRoots,
 ): Promise<Canvas> {
   const disposers: (() => void)[] = [];
   const editor = new NodeEditor<Schemes>();
   const area = new AreaPlugin<Schemes, AreaExtra>(container);
   const connection = new ConnectionPlugin<Schemes, AreaExtra>();
-  const render = new ReactPlugin<Schemes, AreaExtra>({ createRoot });
-  const minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
+  const render = new ReactPlugin<Schemes, AreaExtra>({ createRoot: roots.createRoot });
   const arrange = new AutoArrangePlugin<Schemes>();
   const sync = new ViewSync(editor, area, engine);
   let refused = false; // the last wire was dropped on a socket that does not fit: no palette then
   let quiet = 0; // > 0 while the canvas itself moves nodes (sync, layout, group drag)
   const ignoring = () => sync.applying || quiet > 0;
 
+  const wires = new WireLayout(editor, area);
+  render.addPreset(wirePreset(wires) as never);
   render.addPreset(
     Presets.classic.setup({
       customize: {
         node: () => makeNodeView(engine),
-        connection: () => makeConnectionView(),
         socket: () => null,
       },
     }),
   );
-  render.addPreset(Presets.minimap.setup({ size: 180 }));
   arrange.addPreset(ArrangePresets.classic.setup());
   connection.addPreset(
     () =>
@@ -79,10 +79,17 @@ export async function createCanvas(
   editor.use(area);
   area.use(connection);
   area.use(render);
-  area.use(minimap);
   area.use(arrange);
   AreaExtensions.simpleNodesOrder(area);
   AreaExtensions.restrictor(area, { scaling: () => ({ min: 0.08, max: 2.5 }) });
+
+  const minimap = createMinimap(container.parentElement ?? container, container, editor, area);
+  disposers.push(minimap.destroy);
+  area.addPipe((ctx) => {
+    const t = ctx.type;
+    if (t === 'translated' || t === 'zoomed' || t === 'nodetranslated' || t === 'nodecreated' || t === 'noderemoved') minimap.invalidate();
+    return ctx;
+  });
 
   // Rete's own removals (picking a wire off an input) become engine commands.
   editor.addPipe((ctx) => {
@@ -100,8 +107,7 @@ export async function createCanvas(
     additive = e.shiftKey || e.ctrlKey || e.metaKey;
     const target = e.target as HTMLElement;
     const onNode = target.closest('[data-node-id]');
-    const onChrome = target.closest('.minimap, [data-testid="minimap"]');
-    if (!onNode && !onChrome && e.button === 0 && !additive) engine.select([]);
+    if (!onNode && e.button === 0 && !additive) engine.select([]);
   };
   container.addEventListener('pointerdown', onPointerDown, { capture: true });
   disposers.push(() => container.removeEventListener('pointerdown', onPointerDown, { capture: true }));
@@ -115,6 +121,7 @@ export async function createCanvas(
         break;
       }
       case 'nodetranslated': {
+        wires.moved(ctx.data.id);
         if (ignoring()) break;
         const { id, position, previous } = ctx.data;
         const sel = engine.state.selection;

@@ -69,8 +69,8 @@ function NodeView({ engine, view, emit }: { engine: EditorEngine; view: StudioNo
         )}
         {status === 'done' && run?.ms !== undefined && <span className="badge badge-ms">{formatMs(run.ms)}</span>}
         {status === 'stale' && <span className="badge badge-stale" title="Inputs or params changed since the last run">stale</span>}
+        {(status === 'running' || status === 'queued') && <Progress value={run?.progress?.value} max={run?.progress?.max} />}
       </header>
-      {(status === 'running' || status === 'queued') && <Progress value={run?.progress?.value} max={run?.progress?.max} />}
       <div className="ports">
         <div className="ports-in">
           {info &&
@@ -121,12 +121,10 @@ function Port(props: { nodeId: NodeId; name: string; spec: PortSpec; side: 'inpu
         className="socket"
         data-socket-type={types.join('|')}
         style={{ ['--sock' as string]: socketColor(types) }}
-        init={(ref: HTMLElement) => {
-          // Our sockets are plain DOM: announce them to the connection plugin ('render') and,
-          // since no preset mounts into them, to the wire position watcher ('rendered') too.
-          emit({ type: 'render', data: { type: 'socket', side, key: name, nodeId, element: ref, payload } });
-          emit({ type: 'rendered', data: { type: 'socket', side, key: name, nodeId, element: ref, payload } });
-        }}
+        init={(ref: HTMLElement) =>
+          // Plain DOM sockets: announced to the connection plugin, drawn by us (wires.tsx places wires).
+          emit({ type: 'render', data: { type: 'socket', side, key: name, nodeId, element: ref, payload } })
+        }
         unmount={(ref: HTMLElement) => emit({ type: 'unmount', data: { element: ref } })}
       />
       <span className={spec.optional ? 'port-name optional' : 'port-name'}>{name}</span>

@@ -1,9 +1,7 @@
 import { ClassicPreset, type GetSchemes } from 'rete';
 import type { ReactArea2D } from 'rete-react-plugin';
-import type { MinimapExtra } from 'rete-minimap-plugin';
 import type { NodeTypeInfo } from '../../runtime/worker/protocol';
 import { portTypes } from '../state/sockets';
-import { socketColor } from './theme';
 
 /** Rete's side of a document node: id, ports and measured size. Content comes from the engine. */
 export class StudioNode extends ClassicPreset.Node {
@@ -30,7 +28,6 @@ export class StudioConnection extends ClassicPreset.Connection<StudioNode, Studi
     sourceOutput: string,
     target: StudioNode,
     targetInput: string,
-    readonly color: string,
   ) {
     super(source, sourceOutput, target, targetInput);
     this.id = id;
@@ -45,10 +42,5 @@ function socket(types: readonly string[]): ClassicPreset.Socket {
   return s;
 }
 
-export function connectionColor(info: NodeTypeInfo | undefined, port: string): string {
-  const spec = info?.outputs[port];
-  return socketColor(spec ? portTypes(spec) : []);
-}
-
 export type Schemes = GetSchemes<StudioNode, StudioConnection>;
-export type AreaExtra = ReactArea2D<Schemes> | MinimapExtra;
+export type AreaExtra = ReactArea2D<Schemes>;

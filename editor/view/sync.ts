@@ -3,7 +3,7 @@ import type { AreaPlugin } from 'rete-area-plugin';
 import type { GraphDocument } from '../../runtime/graph/document';
 import type { EditorEngine } from '../state/engine';
 import { edgeKey } from '../state/document-ops';
-import { connectionColor, StudioConnection, StudioNode, type AreaExtra, type Schemes } from './rete-types';
+import { StudioConnection, StudioNode, type AreaExtra, type Schemes } from './rete-types';
 
 /**
  * Brings Rete's node and connection views in line with the engine's document by diffing.
@@ -70,8 +70,7 @@ export class ViewSync {
       const target = editor.getNode(e.to[0]);
       // Ports of unknown node types have no sockets: the validation error says so, we just skip.
       if (!source?.outputs[e.from[1]] || !target?.inputs[e.to[1]]) continue;
-      const color = connectionColor(this.engine.typeOf(source.nodeType), e.from[1]);
-      await editor.addConnection(new StudioConnection(key, source, e.from[1], target, e.to[1], color));
+      await editor.addConnection(new StudioConnection(key, source, e.from[1], target, e.to[1]));
     }
   }
 }
