@@ -19,6 +19,8 @@ export interface VjpOptions {
   forwardPath?: string;
   /** also output the forward value `of` (default true) */
   includeOutput?: boolean;
+  /** rewrite the locations of the forward model's own external data (when the gradient model lives elsewhere) */
+  rebaseExternal?: (location: string) => string;
 }
 
 export interface VjpModel {
@@ -29,6 +31,8 @@ export interface VjpModel {
   forwardExternalFiles: string[];
   inputs: TensorInfo[];
   outputs: TensorInfo[];
+  /** bytes of small tensors stored inline (shapes, axes, Resize scales, int64_data payloads) */
+  copiedTensorBytes: number;
 }
 
 export function buildVjpModel(forwardBytes: Uint8Array, opts: VjpOptions): VjpModel {
@@ -40,7 +44,7 @@ export function buildVjpModel(forwardBytes: Uint8Array, opts: VjpOptions): VjpMo
   const nodes = prune(vjp.nodes, vjp.outputs);
   const used = new Set(nodes.flatMap((n) => n.input ?? []));
   const location = opts.forwardPath ?? 'forward.onnx';
-  const shared = shareWeights(forwardBytes, graph.initializer ?? [], nodes, used, location);
+  const shared = shareWeights(forwardBytes, graph.initializer ?? [], nodes, used, location, opts.rebaseExternal);
   const vi = (name: string) => {
     const i = info.get(name)!;
     return makeValueInfo(name, dtypeName(i.dtype || 1), i.dims);
@@ -59,12 +63,14 @@ export function buildVjpModel(forwardBytes: Uint8Array, opts: VjpOptions): VjpMo
       output: vjp.outputs.map(vi),
     },
   });
-  const parsed = onnx.ModelProto.decode(saveModel(model));
+  const bytes = saveModel(model);
+  const parsed = onnx.ModelProto.decode(bytes);
   return {
-    model: saveModel(model),
+    model: bytes,
     externalData: shared.usesForwardBytes ? [{ path: location, data: forwardBytes }] : undefined,
     forwardExternalFiles: shared.forwardExternalFiles,
     inputs: modelInputs(parsed),
     outputs: modelOutputs(parsed),
+    copiedTensorBytes: shared.copiedBytes,
   };
 }

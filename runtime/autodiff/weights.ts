@@ -53,6 +53,7 @@ export function shareWeights(
   nodes: NodeProto[],
   used: Set<string>,
   location: string,
+  rebase: (location: string) => string = (l) => l,
 ): SharedWeights {
   const ranges = scanTensorRanges(forwardBytes);
   const inline = readByShapeInference(nodes, inits);
@@ -65,9 +66,10 @@ export function shareWeights(
     if (!used.has(name)) continue;
     const r = ranges.initializers.get(name);
     if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
-      out.push(t);
-      const loc = t.externalData?.find((kv) => kv.key === 'location')?.value;
-      if (loc) files.add(loc);
+      // keep the reference; its location is relative to the forward model's folder
+      const ext = (t.externalData ?? []).map((kv) => (kv.key === 'location' ? { key: kv.key, value: rebase(kv.value ?? '') } : kv));
+      out.push(onnx.TensorProto.create({ ...t, externalData: ext }));
+      ext.forEach((kv) => kv.key === 'location' && files.add(kv.value ?? ''));
     } else if (r && r.length > 0 && !inline.has(name)) {
       out.push(externalRef(t, name, location, r.offset, r.length));
       usesForwardBytes = true;

@@ -27,7 +27,9 @@ export function loadModel(bytes: Uint8Array): ModelProto {
 }
 
 export function saveModel(model: onnxProto.onnx.IModelProto): Uint8Array {
-  return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+  const buf = onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+  // in Node protobufjs returns a Buffer, whose slice() is a view; hand back a plain Uint8Array
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 /** Opset version of the default ("" or "ai.onnx") domain. */
