@@ -16,6 +16,14 @@ const gt0 = (a: RuleArgs) => a.e.op('Greater', [a.x[0], zero(a, a.x[0])]);
 const asTypeOf = ({ e }: RuleArgs, v: string, like: string) =>
   e.dtype(v) === e.dtype(like) ? v : e.op('Cast', [v], { to: e.dtype(like) });
 
+/** Max/Min: the cotangent goes to the inputs equal to the result, split evenly on ties (as torch). */
+function extremumGrad({ g, x, y, e }: RuleArgs): (string | null)[] {
+  const hits = x.map((xi) => e.op('Equal', [xi, y[0]]));
+  const count = hits.map((h) => e.op('Cast', [h], { to: e.dtype(y[0]) })).reduce((s, c) => e.op('Add', [s, c]));
+  const share = e.op('Div', [g[0]!, count]);
+  return hits.map((h) => e.op('Where', [h, share, e.scalar(0, y[0])]));
+}
+
 export const rules: Record<string, Rule> = {
   // elementwise, broadcasting
   Add: { broadcast: true, grad: ({ g }) => [g[0], g[0]] },
@@ -42,6 +50,10 @@ export const rules: Record<string, Rule> = {
     broadcast: true,
     grad: (a) => [null, where(a, a.x[0], a.g[0]!, zero(a, a.g[0]!)), where(a, a.x[0], zero(a, a.g[0]!), a.g[0]!)],
   },
+  Sum: { broadcast: true, grad: ({ g, x }) => x.map(() => g[0]) },
+  Mean: { broadcast: true, grad: ({ g, x, e }) => x.map(() => e.op('Div', [g[0]!, e.scalar(x.length, g[0]!)])) },
+  Max: { broadcast: true, grad: (a) => extremumGrad(a) },
+  Min: { broadcast: true, grad: (a) => extremumGrad(a) },
   // elementwise, unary
   Neg: { grad: ({ g, e }) => [e.op('Neg', [g[0]!])] },
   Identity: { grad: ({ g }) => [g[0]] },

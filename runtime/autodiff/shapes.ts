@@ -67,8 +67,13 @@ export function inferNode(node: NodeProto, get: Lookup, opset: number): Info[] {
     case 'Sign': case 'Reciprocal': case 'InstanceNormalization': case 'GroupNormalization': case 'Dropout':
     case 'LayerNormalization': case 'LeakyRelu':
       return same();
-    case 'Add': case 'Sub': case 'Mul': case 'Div': case 'Pow': case 'Max': case 'Min':
+    case 'Add': case 'Sub': case 'Mul': case 'Div': case 'Pow':
       return [{ dtype, dims: broadcastDims([x?.dims ?? null, ins[1]?.dims ?? null]), value: valueOp(op, x?.value, ins[1]?.value) }];
+    case 'Max': case 'Min': case 'Sum': case 'Mean': {
+      const v = ins.length === 2 && x?.value && ins[1]?.value && x.value.length === ins[1].value.length
+        ? x.value.map((q, i) => (op === 'Max' ? Math.max : Math.min)(q, ins[1]!.value![i])) : undefined;
+      return [{ dtype, dims: broadcastDims(ins.map((i) => i?.dims ?? null)), value: op === 'Max' || op === 'Min' ? v : undefined }];
+    }
     case 'Equal': case 'Less': case 'Greater': case 'LessOrEqual': case 'GreaterOrEqual': case 'And': case 'Or':
       return [{ dtype: BOOL, dims: broadcastDims(ins.map((i) => i?.dims ?? null)) }];
     case 'Not': case 'IsNaN': case 'IsInf': return [{ dtype: BOOL, dims: x?.dims ?? null }];

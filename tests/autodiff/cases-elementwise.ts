@@ -37,6 +37,18 @@ export const elementwiseCases: Case[] = [
     inputs: { x: { dims: [2, 4] } },
     build: (b, x) => b.op('Pow', [x.x, scalar(b, 'two', 2, F64)]),
   },
+  {
+    op: 'Sum', name: 'Sum of three, broadcast', dtype: F64,
+    inputs: { a: { dims: [2, 3] }, b: { dims: [3] }, c: { dims: [2, 1] } },
+    build: (b, x) => b.op('Sum', [x.a, x.b, x.c]),
+  },
+  {
+    op: 'Mean', name: 'Mean of two, broadcast', dtype: F32,
+    inputs: { a: { dims: [2, 3] }, b: { dims: [1, 3] } },
+    build: (b, x) => b.op('Mean', [x.a, x.b]),
+  },
+  binary('Max', [2, 3], [3], { kink: (n, v) => n === 'a' && [0.5, -1.5, 2].includes(v) }),
+  binary('Min', [2, 1], [2, 3]),
   unary('Neg', F64),
   unary('Identity', F64),
   unary('Dropout', F64),

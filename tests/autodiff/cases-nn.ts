@@ -48,8 +48,14 @@ export const nnCases: Case[] = [
     build: (b, v) => b.op('InstanceNormalization', [v.x, v.s, v.b], { epsilon: float(1e-5) }),
   },
   {
-    op: 'GroupNormalization', name: 'GroupNormalization opset 18 (scale per group)', dtype: F32, opset: 18,
+    op: 'GroupNormalization', name: 'GroupNormalization opset 18 (scale per group)', dtype: 'float64', opset: 18,
     inputs: { x: { dims: [2, 4, 3] }, s: { dims: [2] }, b: { dims: [2] } },
+    build: (b, v) => b.op('GroupNormalization', [v.x, v.s, v.b], { num_groups: 2, epsilon: float(1e-5) }),
+  },
+  {
+    // opset 21 computes in float32 (stash_type) even for double inputs
+    op: 'GroupNormalization', name: 'GroupNormalization opset 21 (scale per channel)', dtype: F32, opset: 21,
+    inputs: { x: { dims: [2, 4, 2, 2] }, s: { dims: [4] }, b: { dims: [4] } },
     build: (b, v) => b.op('GroupNormalization', [v.x, v.s, v.b], { num_groups: 2, epsilon: float(1e-5) }),
   },
   resize('Resize nearest x2 (asymmetric, floor)', [1, 2, 3, 2], { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' }, [1, 1, 2, 2]),
@@ -58,4 +64,6 @@ export const nnCases: Case[] = [
   resize('Resize linear x2 (half_pixel)', [1, 2, 3, 3], { mode: 'linear' }, [1, 1, 2, 2]),
   resize('Resize linear align_corners to sizes', [1, 1, 3, 4], { mode: 'linear', coordinate_transformation_mode: 'align_corners' }, undefined, [1, 1, 5, 3]),
   resize('Resize linear downscale 0.5', [1, 1, 4, 4], { mode: 'linear' }, [1, 1, 0.5, 0.5]),
+  { ...resize('Resize cubic x2 (opset 18)', [1, 1, 3, 3], { mode: 'cubic' }, [1, 1, 2, 2]), opset: 18 },
+  { ...resize('Resize nearest x2 (opset 14)', [1, 2, 2, 3], { mode: 'nearest' }, [1, 1, 2, 2]), opset: 14 },
 ];

@@ -35,6 +35,15 @@ export const shapeCases: Case[] = [
     const [, q] = b.opN('Split', [x.x, i64(b, 'sp', [1, 3])], 2, { axis: 0 });
     return b.op('Mul', [q, q]);
   }),
+  one('Split', 'Split with split input (opset 14)', [2, 5], (b, x) => {
+    const [p, q] = b.opN('Split', [x.x, i64(b, 'sp', [2, 3])], 2, { axis: -1 });
+    return b.op('Concat', [q, p], { axis: 1 });
+  }, { opset: 14 }),
+  one('Unsqueeze', 'Unsqueeze then ReduceMean attribute (opset 14)', [2, 3], (b, x) =>
+    b.op('ReduceMean', [b.op('Unsqueeze', [x.x, i64(b, 'ax', [-1])])], { axes: [1], keepdims: 0 }), { opset: 14 }),
+  one('Softmax', 'Softmax (opset 14)', [3, 4], (b, x) => b.op('Softmax', [x.x], { axis: 0 }), { opset: 14 }),
+  one('Pad', 'Pad with axes input (opset 18)', [2, 3], (b, x) =>
+    b.op('Pad', [x.x, i64(b, 'p', [2, 1]), '', i64(b, 'ax', [-1])]), { opset: 18 }),
   one('Slice', 'Slice negative start, clamped end', [3, 5], (b, x) =>
     b.op('Slice', [x.x, i64(b, 'st', [1, -4]), i64(b, 'en', [3, 100]), i64(b, 'ax', [0, 1])])),
   one('Slice', 'Slice step 2 and reversed (scatter path)', [4, 5], (b, x) =>

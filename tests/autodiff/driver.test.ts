@@ -127,3 +127,15 @@ describe('VJP driver', () => {
     expect(fwd.length).toBeGreaterThan(16384);
   });
 });
+
+describe('ties', () => {
+  it('Max and Min split the cotangent evenly between equal inputs, as torch.maximum does', async () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', 'float32', [3]);
+    const z = b.input('z', 'float32', [3]);
+    b.output(b.op('Max', [x, z]), 'float32', [3], 'y');
+    const { out } = await runVjp(b.toBytes(), ['x', 'z'], 'y', { x: f32([1, 2, 0], [3]), z: f32([1, 3, -1], [3]), grad_y: f32([2, 2, 2], [3]) });
+    expect([...(out.grad_x.data as Float32Array)]).toEqual([1, 0, 2]);
+    expect([...(out.grad_z.data as Float32Array)]).toEqual([1, 2, 0]);
+  });
+});
