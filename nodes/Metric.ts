@@ -1,6 +1,13 @@
 import { defineNode } from './types';
 import type { ImageValue, ScoreValue } from '../runtime/values/types';
 import { METRICS, measure, measureVjp } from '../runtime/metrics';
+import { aestheticPredictor } from '../runtime/metrics/aesthetic/predictor';
+import { hostServices } from '../runtime/host/services';
+import type { RunContext } from './types';
+
+/** The LAION aesthetic predictor runs the user's CLIP + MLP models, not a graph of ours. */
+const AESTHETIC = 'aesthetic';
+const predictorOf = (ctx: RunContext, folder: string) => aestheticPredictor(hostServices(ctx.services), folder);
 
 function spec(name: string) {
   const s = METRICS[name];
@@ -24,7 +31,9 @@ export const Metric = defineNode({
   type: 'Metric',
   version: 1,
   category: 'Measure',
-  doc: 'Scores each image: sharpness (variance of the Laplacian), blurriness, colorfulness or brightness. Differentiable.',
+  doc:
+    'Scores each image: sharpness (variance of the Laplacian), blurriness, colorfulness, brightness, or the LAION ' +
+    'aesthetic predictor (your CLIP ViT-L/14 + MLP as ONNX). Differentiable.',
   inputs: {
     image: { type: 'Image', doc: 'Images in [-1, 1].' },
   },
@@ -32,17 +41,27 @@ export const Metric = defineNode({
     score: { type: 'Score', doc: 'One score per image; says whether higher or lower is better.' },
   },
   params: {
-    metric: { kind: 'enum', options: Object.keys(METRICS), default: 'sharpness', doc: 'What to measure (METHODS.md).' },
+    metric: { kind: 'enum', options: [...Object.keys(METRICS), AESTHETIC], default: 'sharpness', doc: 'What to measure (METHODS.md).' },
+    predictor: {
+      kind: 'string',
+      default: '',
+      doc: 'aesthetic only: folder (path or URL) with clip_vision/model.onnx and aesthetic_mlp/model.onnx.',
+    },
   },
-  async run(_ctx, inputs, p) {
+  async run(ctx, inputs, p) {
     const image = imageOf(inputs.image);
+    if (p.metric === AESTHETIC) {
+      const values = await (await predictorOf(ctx, p.predictor)).score(image.tensor);
+      return { score: { kind: 'Score', values, name: AESTHETIC, goal: 'maximize' } satisfies ScoreValue };
+    }
     const values = await measure(keyOf(p.metric, image), builder(p.metric, image), { image: image.tensor });
     const score: ScoreValue = { kind: 'Score', values, name: p.metric, goal: spec(p.metric).goal };
     return { score };
   },
-  async vjp(_ctx, inputs, p, _outputs, grads) {
+  async vjp(ctx, inputs, p, _outputs, grads) {
     if (!grads.score) return {};
     const image = imageOf(inputs.image);
+    if (p.metric === AESTHETIC) return { image: await (await predictorOf(ctx, p.predictor)).vjp(image.tensor, grads.score) };
     const g = await measureVjp(keyOf(p.metric, image), builder(p.metric, image), { image: image.tensor }, grads.score);
     return { image: g.image };
   },

@@ -24,19 +24,19 @@ describe('Metric node', () => {
   const image: ImageValue = { kind: 'Image', tensor: { dims: [b, 3, h, w], data } };
 
   it('scores with the metric graph and says which way is better', async () => {
-    const { score } = (await Metric.run(ctx, { image }, { metric: 'sharpness' })) as { score: ScoreValue };
+    const { score } = (await Metric.run(ctx, { image }, { metric: 'sharpness', predictor: '' })) as { score: ScoreValue };
     expect(score.goal).toBe('maximize');
     expect(score.name).toBe('sharpness');
     sharpnessRef(data, b, h, w).forEach((v, i) => expect(score.values[i]).toBeCloseTo(v, 4));
-    const blur = (await Metric.run(ctx, { image }, { metric: 'blurriness' })).score as ScoreValue;
+    const blur = (await Metric.run(ctx, { image }, { metric: 'blurriness', predictor: '' })).score as ScoreValue;
     expect(blur.goal).toBe('minimize');
   });
 
   for (const metric of ['sharpness', 'colorfulness', 'brightness']) {
     it(`${metric}: the vjp matches finite differences`, async () => {
       const wts = new Float32Array([1, -0.5]);
-      const g = await Metric.vjp!(ctx, { image }, { metric }, {}, { score: { dims: [b], data: wts } });
-      const run = async (x: Float32Array) => ((await Metric.run(ctx, { image: { ...image, tensor: { dims: image.tensor.dims, data: x } } }, { metric })).score as ScoreValue).values;
+      const g = await Metric.vjp!(ctx, { image }, { metric, predictor: '' }, {}, { score: { dims: [b], data: wts } });
+      const run = async (x: Float32Array) => ((await Metric.run(ctx, { image: { ...image, tensor: { dims: image.tensor.dims, data: x } } }, { metric, predictor: '' })).score as ScoreValue).values;
       await fdCheck(run, data, g.image!.data, wts, 1e-2);
     });
   }
