@@ -5,7 +5,7 @@ import { portTypes } from '../state/sockets';
 
 /** Rete's side of a document node: id, ports and measured size. Content comes from the engine. */
 export class StudioNode extends ClassicPreset.Node {
-  width = 240;
+  width = 236;
   height = 140;
   constructor(
     id: string,

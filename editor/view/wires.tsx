@@ -10,7 +10,7 @@ import { socketColor } from './theme';
  * end in its own synchronous render, which took seconds for 500 nodes. Mirrors styles.css
  * (`.studio-node` width, `.node-head` height, `.ports` padding, `.port` height and gap).
  */
-export const NODE_LAYOUT = { width: 260, firstRowTop: 1 + 34 + 6, rowHeight: 22, rowGap: 2 };
+export const NODE_LAYOUT = { width: 236, firstRowTop: 1 + 34 + 6, rowHeight: 22, rowGap: 2 };
 
 type Position = { x: number; y: number };
 
