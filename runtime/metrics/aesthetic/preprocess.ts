@@ -16,10 +16,11 @@ export function clipPreprocessGraph(h: number, w: number): Uint8Array {
   const g = new GraphBuilder({ name: 'clip_preprocess' });
   const image = g.input('image', 'float32', ['batch', 3, h, w]);
   const unit = g.op('Add', [g.op('Mul', [image, g.constant(new Float32Array([0.5]), [])]), g.constant(new Float32Array([0.5]), [])]);
-  let scale = CLIP_SIZE / Math.min(h, w);
-  // ONNX sizes are floor(dim * scale): nudge up where float rounding would give 223.
-  while (Math.floor(Math.min(h, w) * scale) < CLIP_SIZE) scale = scale * (1 + 1e-7);
-  const [rh, rw] = [Math.floor(h * scale), Math.floor(w * scale)];
+  // ONNX sizes are floor(dim * scale) with a float32 scale: nudge it up where rounding would give 223.
+  const size = (d: number, s: number) => Math.min(Math.floor(d * s), Math.floor(Math.fround(d * s)));
+  let scale = Math.fround(CLIP_SIZE / Math.min(h, w));
+  while (size(Math.min(h, w), scale) < CLIP_SIZE) scale = Math.fround(scale * (1 + 1e-7));
+  const [rh, rw] = [size(h, scale), size(w, scale)];
   const scales = g.constant(new Float32Array([1, 1, scale, scale]), [4]);
   const resized = g.op('Resize', [unit, '', scales], { mode: 'cubic', cubic_coeff_a: -0.5, coordinate_transformation_mode: 'half_pixel' });
   const [top, left] = [Math.floor((rh - CLIP_SIZE) / 2), Math.floor((rw - CLIP_SIZE) / 2)];
