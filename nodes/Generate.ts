@@ -3,7 +3,7 @@ import { generate } from '../runtime/models/pipeline';
 import { checkEmbedding, modelOf } from '../runtime/models/values';
 import type { SchedulerKind } from '../runtime/schedulers';
 import type { EmbeddingValue, ImageValue, LatentValue, SeedsValue } from '../runtime/values/types';
-import { generateVjp } from '../runtime/diffusion-vjp/generate-vjp';
+import { generateVjp, rememberForward } from '../runtime/diffusion-vjp/generate-vjp';
 
 const MAX_SEED = 2 ** 32 - 1;
 
@@ -80,6 +80,8 @@ export const Generate = defineNode({
       latentStep: p.latentStep,
       onStep: (done, total) => ctx.progress(done, total),
       signal: ctx.signal,
+      // inside a zone body a backward pass follows: keep the steps for it
+      record: ctx.step !== undefined,
     });
     const labels = result.rows.map(({ embedding: e, seed: s }) => {
       const prompt = embedding.labels?.[e] ?? `embedding ${e}`;
@@ -88,8 +90,9 @@ export const Generate = defineNode({
     const image: ImageValue = { kind: 'Image', tensor: result.images, labels };
     const latent: LatentValue = { kind: 'Latent', tensor: result.latents, ...(p.latentStep >= 0 ? { step: p.latentStep } : {}) };
     ctx.preview(image);
+    if (result.records.length > 0) rememberForward({ image }, result);
     return { image, latent };
   },
-  // runtime/diffusion-vjp: replays the forward pass with step records, then the reverse pass.
+  // runtime/diffusion-vjp: the reverse pass over the recorded steps (replayed when not recorded).
   vjp: generateVjp,
 });

@@ -1,6 +1,6 @@
 import type { Gradients, Inputs, Outputs, RunContext } from '../../nodes/types';
 import { createScheduler, type SchedulerKind } from '../schedulers';
-import { generate } from '../models/pipeline';
+import { generate, type GenerateResult } from '../models/pipeline';
 import { modelOf } from '../models/values';
 import type { EmbeddingValue, SeedsValue, Tensor } from '../values/types';
 import { diffusionBackward } from './backward';
@@ -16,6 +16,17 @@ export interface GenerateVjpParams {
   latentStep: number;
   /** Denoising steps to backpropagate through; 0: automatic (all for few-step schedules, else 1). */
   gradientSteps: number;
+}
+
+/**
+ * Forward passes run inside a zone body keep their step records here, keyed by the output
+ * value, so the backward pass right after needs no replay. Weak: gone with the iteration.
+ */
+const forwards = new WeakMap<object, GenerateResult>();
+
+/** Called by Generate's `run` when it ran with `record: true` (inside a zone body). */
+export function rememberForward(outputs: Outputs, result: GenerateResult): void {
+  if (outputs.image) forwards.set(outputs.image, result);
 }
 
 /** Few-step schedules (SD-Turbo, the built-in model) are cheap enough to differentiate whole. */
@@ -38,18 +49,19 @@ function scatterRows(g: Tensor, source: readonly number[], batch: number): Tenso
 }
 
 /**
- * Generate's `vjp`: replays the forward pass with step records (same seeds, bit for bit the
- * same latents), then runs the reverse pass. Gradients reach `embedding` and, when it is
+ * Generate's `vjp`: takes the forward pass's step records (or replays it: same seeds, bit for
+ * bit the same latents), then runs the reverse pass. Gradients reach `embedding` and, when it is
  * connected, `negative`; seeds and the model get none.
  */
-export async function generateVjp(ctx: RunContext, inputs: Inputs, p: GenerateVjpParams, _outputs: Outputs, grads: Gradients): Promise<Gradients> {
+export async function generateVjp(ctx: RunContext, inputs: Inputs, p: GenerateVjpParams, outputs: Outputs, grads: Gradients): Promise<Gradients> {
   if (!grads.image && !grads.latent) return {};
   const model = modelOf(inputs.model);
   const embedding = inputs.embedding as EmbeddingValue;
   const negative = inputs.negative as EmbeddingValue | undefined;
   const seeds = (inputs.seeds as SeedsValue | undefined) ?? { kind: 'Seeds', seeds: [p.seed] };
   const kind = p.scheduler === 'auto' ? model.defaultScheduler : (p.scheduler as SchedulerKind);
-  const forward = await generate(model, {
+  const remembered = outputs.image ? forwards.get(outputs.image) : undefined;
+  const forward = remembered ?? await generate(model, {
     embedding: embedding.tensor,
     negative: negative?.tensor,
     seeds,
