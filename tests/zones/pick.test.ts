@@ -4,6 +4,8 @@ import { defineNode } from '../../nodes/types';
 import type { EmbeddingValue } from '../../runtime/values/types';
 import { PickBroker, type PickRequestEvent } from '../../runtime/zones/pick-service';
 import { edge, registry, runDoc } from './test-nodes';
+import { Runtime } from '../../runtime/worker/runtime';
+import type { RuntimeEvent } from '../../runtime/worker/protocol';
 
 /** Three candidates around the input: every value shifted by -1, 0 and +1. */
 const Around = defineNode({
@@ -92,5 +94,36 @@ describe('Pick', () => {
     expect(broker.answer('nobody', { index: 0, t: 0.5 })).toBe(false);
     void broker.choose({ nodeId: 'p', round: 0, images: { kind: 'Image', tensor: { dims: [1, 3, 1, 1], data: new Float32Array(3) } }, t: 0.5 }, new AbortController().signal);
     expect(() => broker.answer('p', { index: 0, t: 2 })).toThrow(/t must be in \[0, 1\]/);
+  });
+
+  it('through an interactive Runtime: pick-request events answered with choose()', async () => {
+    const runtime = new Runtime({ registry: reg, services: {}, interactive: true });
+    const { nodes, edges } = doc({ rounds: 3, t: 0.5 });
+    const asked: number[] = [];
+    const onEvent = (e: RuntimeEvent) => {
+      if (e.type !== 'pick-request') return;
+      asked.push(e.round);
+      expect(e.images).toHaveLength(3);
+      expect(e.t).toBe(0.5);
+      // the person takes the +1 candidate whole, twice, then presses Done
+      setTimeout(() => void runtime.choose(e.nodeId, e.round < 2 ? { index: 2, t: 1 } : { done: true }), 0);
+    };
+    const summary = await runtime.run({ format: 'embedding-studio/graph', version: 1, nodes, edges }, {}, onEvent);
+    expect(summary.status).toBe('ok');
+    expect(asked).toEqual([0, 1, 2]);
+    expect([...seen!.tensor.data]).toEqual([1, 1, 4, 4, 5, 5]);
+    expect(await runtime.choose('pick', { done: true })).toBe(false);
+  });
+
+  it('cancel while waiting for a person ends the run as cancelled', async () => {
+    const runtime = new Runtime({ registry: reg, services: {}, interactive: true });
+    const { nodes, edges } = doc({ rounds: 3 });
+    const onEvent = (e: RuntimeEvent) => {
+      if (e.type !== 'pick-request') return;
+      if (e.round === 0) setTimeout(() => void runtime.choose(e.nodeId, { index: 0, t: 1 }), 0);
+      else setTimeout(() => void runtime.cancel(), 0);
+    };
+    const summary = await runtime.run({ format: 'embedding-studio/graph', version: 1, nodes, edges }, {}, onEvent);
+    expect(summary.status).toBe('cancelled');
   });
 });
