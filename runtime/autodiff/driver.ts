@@ -31,11 +31,14 @@ export function buildVjpGraph(
   const produced = new Set(nodes.flatMap((n) => n.output ?? []));
   const { wrt, of } = opts;
   if (wrt.length === 0) throw new Error('no input to differentiate (wrt is empty)');
+  if (new Set(wrt).size !== wrt.length) throw new Error(`an input is listed twice in wrt (${wrt.join(', ')})`);
   for (const w of wrt) {
     if (!inputs.includes(w)) throw new Error(`unknown input "${w}" (inputs: ${inputs.join(', ')})`);
     if (!isFloatCode(info.get(w)?.dtype ?? 0)) throw new Error(`input "${w}" is not floating point`);
   }
   if (!produced.has(of) && !inputs.includes(of)) throw new Error(`unknown tensor "${of}"`);
+  const ofType = info.get(of)?.dtype ?? 0;
+  if (ofType && !isFloatCode(ofType)) throw new Error(`tensor "${of}" is not floating point`);
   if (opset < 13) throw new Error(`opset ${opset} is not supported (13 or later)`);
 
   // forward: values that depend on wrt through float paths
