@@ -1,18 +1,10 @@
-import { defineNode, type RunContext, type ZoneRuntime } from './types';
+import { defineNode } from './types';
+import { cancelled, zoneOf } from '../runtime/zones/zone-context';
 import type { EmbeddingValue, Tensor } from '../runtime/values/types';
 import { OPTIMIZER_NAMES, createOptimizer, restoreStatistics, statistics, type OptimizerName } from '../runtime/optim';
 import { makeLayout, packGradient, packValues, unpack } from '../runtime/zones/embedding-params';
 import { backpropagate } from '../runtime/zones/backprop';
 import { BestSoFar, reduceScores, resolveGoal, scoreGradient, scoreInput, type Goal, type Reduce } from '../runtime/zones/objective';
-
-export function zoneOf(ctx: RunContext): ZoneRuntime {
-  if (!ctx.zone) throw new Error('runs only as a zone owner (the scheduler gives it its body)');
-  return ctx.zone;
-}
-
-/** True when the run was cancelled: the zone stops and keeps what it has (DESIGN.md "Zones"). */
-export const cancelled = (ctx: RunContext, error: unknown): boolean =>
-  ctx.signal.aborted || (error instanceof Error && error.name === 'AbortError');
 
 function checkFinite(t: Tensor, step: number): void {
   for (const v of t.data) if (!Number.isFinite(v)) throw new Error(`the gradient at iteration ${step} is not finite (NaN or infinity)`);

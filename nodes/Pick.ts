@@ -1,7 +1,7 @@
 import { defineNode } from './types';
 import type { EmbeddingValue, ImageValue, ScoreValue, Value } from '../runtime/values/types';
 import { slerpForward } from './Slerp';
-import { cancelled, zoneOf } from './GradientStep';
+import { cancelled, zoneOf } from '../runtime/zones/zone-context';
 import { pickService, type PickChoice } from '../runtime/zones/pick-service';
 
 function expect<K extends Value['kind']>(value: Value | undefined, kind: K, port: string): Extract<Value, { kind: K }> {
