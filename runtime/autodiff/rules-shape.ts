@@ -86,7 +86,7 @@ export function gatherGrad({ node, g, x, e }: RuleArgs): Grads {
   return [e.reshapeLike(dx, x[0]), null];
 }
 
-/** Sum, mean and sum of squares: put the reduced axes back and expand. */
+/** Sum, mean, sum of squares, max and min: put the reduced axes back and expand. */
 export function reduceGrad({ node, g, x, y, e }: RuleArgs): Grads {
   const op = node.opType!;
   const axesFromInput = op === 'ReduceSum' ? e.opset >= 13 : e.opset >= 18;
@@ -94,19 +94,34 @@ export function reduceGrad({ node, g, x, y, e }: RuleArgs): Grads {
   if (axes === null) throw new Error(`${op} with axes computed at run time is not supported`);
   const keep = attrInt(node, 'keepdims', 1) === 1;
   const all = !axes || axes.length === 0;
+  const twoX = () => e.op('Mul', [x[0], e.scalar(2, x[0])]);
   if (all && axesFromInput && attrInt(node, 'noop_with_empty_axes', 0)) {
-    return [op === 'ReduceSumSquare' ? e.op('Mul', [g[0]!, e.op('Mul', [x[0], e.scalar(2, x[0])])]) : g[0], null];
+    if (op === 'ReduceMax' || op === 'ReduceMin') return [g[0], null];
+    return [op === 'ReduceSumSquare' ? e.op('Mul', [g[0]!, twoX()]) : g[0], null];
   }
-  let gg = g[0]!;
-  if (!keep && !all) {
-    const r = e.rank(x[0]);
-    gg = e.unsqueeze(gg, axes!.map((a) => norm(a, r)).sort((a, b) => a - b));
-  }
-  let dx = e.op('Expand', [gg, e.shape(x[0])]);
+  // back to x's rank: reduce-all results broadcast as they are, others get their axes back
+  const back = (t: string) => (!keep && !all ? e.unsqueeze(t, axes!.map((a) => norm(a, e.rank(x[0]))).sort((p, q) => p - q)) : t);
+  let dx = e.op('Expand', [back(g[0]!), e.shape(x[0])]);
   if (op === 'ReduceMean') {
     const count = e.op('Cast', [e.op('Div', [e.op('Size', [x[0]]), e.op('Size', [y[0]])])], { to: e.dtype(x[0]) });
     dx = e.op('Div', [dx, count]);
   }
-  if (op === 'ReduceSumSquare') dx = e.op('Mul', [dx, e.op('Mul', [x[0], e.scalar(2, x[0])])]);
+  if (op === 'ReduceSumSquare') dx = e.op('Mul', [dx, twoX()]);
+  if (op === 'ReduceMax' || op === 'ReduceMin') {
+    // to the elements equal to the extremum, split evenly on ties (as torch's amax/amin)
+    const hit = e.op('Equal', [x[0], back(y[0])]);
+    const ones = e.op('Cast', [hit], { to: e.dtype(x[0]) });
+    const reduceAxes = all ? [...Array(e.rank(x[0])).keys()] : axes!;
+    const count = e.op('ReduceSum', [ones, e.ints(reduceAxes)], { keepdims: 1 });
+    dx = e.op('Where', [hit, e.op('Div', [dx, count]), e.scalar(0, x[0])]);
+  }
   return [dx, null];
+}
+
+/** Tile: view the cotangent as [r0, d0, r1, d1, ...] and sum over the repeats. */
+export function tileGrad({ g, x, e }: RuleArgs): Grads {
+  const r = e.rank(x[0]);
+  const parts = [...Array(r).keys()].flatMap((i) => [e.op('Gather', [x[1], e.ints([i])]), e.dim(x[0], i)]);
+  const blocks = e.op('Reshape', [g[0]!, e.op('Concat', parts, { axis: 0 })]);
+  return [e.sum(blocks, [...Array(r).keys()].map((i) => 2 * i), false), null];
 }

@@ -1,7 +1,7 @@
 // Every gradient rule, one entry per ONNX op (tinygrad's pm_gradient, for ONNX).
 // Each takes the forward node and the output cotangents and returns one gradient per input.
 import type { Rule, RuleArgs } from './rule-types';
-import { concatGrad, gatherGrad, padGrad, reduceGrad, sliceGrad, splitGrad } from './rules-shape';
+import { concatGrad, gatherGrad, padGrad, reduceGrad, sliceGrad, splitGrad, tileGrad } from './rules-shape';
 import { einsumGrad, gemmGrad, matmulGrad } from './rules-linalg';
 import { convGrad, convTransposeGrad } from './rules-conv';
 import { groupNormGrad, instanceNormGrad, layerNormGrad } from './rules-norm';
@@ -107,6 +107,13 @@ export const rules: Record<string, Rule> = {
       return [e.op('Sub', [gy, e.op('Mul', [y[0], e.sum(gy, [axis], true)])])];
     },
   },
+  LogSoftmax: {
+    grad: ({ node, g, y, e }) => {
+      if (e.opset < 13) throw new Error('LogSoftmax before opset 13 is not supported');
+      const sum = e.sum(g[0]!, [attrInt(node, 'axis', -1)], true);
+      return [e.op('Sub', [g[0]!, e.op('Mul', [e.op('Exp', [y[0]]), sum])])];
+    },
+  },
   // shape and data movement
   Reshape: { grad: ({ g, x, e }) => [e.reshapeLike(g[0]!, x[0]), null] },
   Flatten: { grad: ({ g, x, e }) => [e.reshapeLike(g[0]!, x[0])] },
@@ -125,10 +132,13 @@ export const rules: Record<string, Rule> = {
   Slice: { grad: sliceGrad },
   Pad: { grad: padGrad },
   Gather: { grad: gatherGrad },
+  Tile: { grad: tileGrad },
   // reductions
   ReduceSum: { grad: reduceGrad },
   ReduceMean: { grad: reduceGrad },
   ReduceSumSquare: { grad: reduceGrad },
+  ReduceMax: { grad: reduceGrad },
+  ReduceMin: { grad: reduceGrad },
   // linear algebra
   MatMul: { broadcast: true, grad: matmulGrad },
   Gemm: { grad: gemmGrad },

@@ -64,7 +64,7 @@ export function inferNode(node: NodeProto, get: Lookup, opset: number): Info[] {
     case 'Identity': return [{ ...(x ?? { dtype: 0, dims: null }) }];
     case 'Neg': case 'Sqrt': case 'Exp': case 'Log': case 'Erf': case 'Sigmoid': case 'Tanh': case 'Relu':
     case 'Abs': case 'Sin': case 'Cos': case 'Softmax': case 'Clip': case 'Floor': case 'Ceil': case 'Round':
-    case 'Sign': case 'Reciprocal': case 'InstanceNormalization': case 'GroupNormalization': case 'Dropout':
+    case 'Sign': case 'Reciprocal': case 'LogSoftmax': case 'InstanceNormalization': case 'GroupNormalization': case 'Dropout':
     case 'LayerNormalization': case 'LeakyRelu':
       return same();
     case 'Add': case 'Sub': case 'Mul': case 'Div': case 'Pow':
@@ -213,6 +213,10 @@ export function inferNode(node: NodeProto, get: Lookup, opset: number): Info[] {
       if (sizes) return [{ dtype, dims: sizes }];
       if (scales) return [{ dtype, dims: x.dims.map((d, i) => (known(d) ? Math.floor(d * scales[i]) : scales[i] === 1 ? d : null)) }];
       return [{ dtype, dims: x.dims.map(() => null) }];
+    }
+    case 'Tile': {
+      const reps = ins[1]?.value;
+      return [{ dtype, dims: x?.dims ? x.dims.map((d, i) => (reps && known(d) ? d * reps[i] : reps?.[i] === 1 ? d : null)) : null }];
     }
     case 'NonZero': return [{ dtype: INT64, dims: [rank ?? null, null] }];
     case 'ArgMax': case 'ArgMin': return [{ dtype: INT64, dims: null }];

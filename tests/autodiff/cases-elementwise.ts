@@ -92,6 +92,11 @@ export const elementwiseCases: Case[] = [
     build: (b, x) => b.op('Softmax', [x.x], { axis: 1 }),
   },
   {
+    op: 'LogSoftmax', name: 'LogSoftmax axis 1', dtype: F64,
+    inputs: { x: { dims: [2, 3, 2] } },
+    build: (b, x) => b.op('LogSoftmax', [x.x], { axis: 1 }),
+  },
+  {
     op: 'Where', name: 'Where broadcast', dtype: F64,
     inputs: { a: { dims: [2, 3] }, b: { dims: [3] } },
     build: (b, x) => {

@@ -60,6 +60,10 @@ export const shapeCases: Case[] = [
     b.op('ReduceMean', [x.x], { axes: [0, 2], keepdims: 0 })),
   one('ReduceMean', 'ReduceMean axes input [-1] (opset 18)', [2, 3], (b, x) =>
     b.op('ReduceMean', [x.x, i64(b, 'ax', [-1])], { keepdims: 0 }), { opset: 18 }),
+  one('ReduceMax', 'ReduceMax axes [1] keepdims 0, with ties', [2, 3], (b, x) => b.op('ReduceMax', [x.x], { axes: [1], keepdims: 0 }),
+    { inputs: { x: { dims: [2, 3], data: [0, -1, 0.5, 2, 2, -3] } }, kink: (_, v) => v === 2 }),
+  one('ReduceMin', 'ReduceMin all axes (opset 18)', [2, 3], (b, x) => b.op('ReduceMin', [x.x], { keepdims: 0 }), { opset: 18 }),
+  one('Tile', 'Tile repeats [2,1,3]', [2, 1, 2], (b, x) => b.op('Tile', [x.x, i64(b, 'reps', [2, 1, 3])])),
   one('ReduceSumSquare', 'ReduceSumSquare axes [1]', [2, 3], (b, x) => b.op('ReduceSumSquare', [x.x], { axes: [1] })),
   two('MatMul', 'MatMul [2,3,4] @ [4,5]', [2, 3, 4], [4, 5], (b, x) => b.op('MatMul', [x.a, x.b])),
   two('MatMul', 'MatMul broadcast batch [2,1,3,4] @ [3,4,2]', [2, 1, 3, 4], [3, 4, 2], (b, x) => b.op('MatMul', [x.a, x.b])),

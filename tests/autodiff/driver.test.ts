@@ -138,4 +138,12 @@ describe('ties', () => {
     expect([...(out.grad_x.data as Float32Array)]).toEqual([1, 0, 2]);
     expect([...(out.grad_z.data as Float32Array)]).toEqual([1, 2, 0]);
   });
+
+  it('ReduceMax splits the cotangent between tied maxima, as torch.amax does', async () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', 'float32', [2, 3]);
+    b.output(b.op('ReduceMax', [x], { axes: [1], keepdims: 0 }), 'float32', [2], 'm');
+    const { out } = await runVjp(b.toBytes(), ['x'], 'm', { x: f32([1, 5, 5, -2, -3, -1], [2, 3]), grad_m: f32([4, 1], [2]) });
+    expect([...(out.grad_x.data as Float32Array)]).toEqual([0, 2, 2, 0, 0, 1]);
+  });
 });
