@@ -63,7 +63,7 @@ export function App({ engine, onCanvas }: { engine: EditorEngine; onCanvas?: (c:
   const importBytes = useCallback(
     async (bytes: Uint8Array) => {
       const result = await engine.importFile(bytes);
-      if (result.ok) await canvas.current?.fit();
+      if (result.ok && !(await canvas.current?.untangle())) await canvas.current?.fit();
     },
     [engine],
   );

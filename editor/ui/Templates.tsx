@@ -15,7 +15,7 @@ export function Templates({ onPick, onClose }: { onPick(t: Template): void; onCl
           {templates.map((t) => (
             <button key={t.stem} className="template" data-testid="template" data-template={t.stem} onClick={() => onPick(t)}>
               <strong>{t.title}</strong>
-              <span>{t.description}</span>
+              <span title={t.description}>{t.description}</span>
               <code>{t.stem}.json</code>
             </button>
           ))}

@@ -25,6 +25,8 @@ export interface Canvas {
   center(): [number, number];
   fit(): Promise<void>;
   arrange(): Promise<void>;
+  /** Arranges the graph when rendered nodes overlap (templates and files laid out for other sizes). */
+  untangle(): Promise<boolean>;
   /** Resolves when Rete shows the engine's current document. */
   settled(): Promise<void>;
   destroy(): void;
@@ -45,7 +47,7 @@ export async function createCanvas(
   const area = new AreaPlugin<Schemes, AreaExtra>(container);
   const connection = new ConnectionPlugin<Schemes, AreaExtra>();
   const render = new ReactPlugin<Schemes, AreaExtra>({ createRoot: roots.createRoot });
-  const arrange = new AutoArrangePlugin<Schemes>();
+  const arranger = new AutoArrangePlugin<Schemes>();
   const sync = new ViewSync(editor, area, engine);
   let refused = false; // the last wire was dropped on a socket that does not fit: no palette then
   let quiet = 0; // > 0 while the canvas itself moves nodes (sync, layout, group drag)
@@ -61,7 +63,7 @@ export async function createCanvas(
       },
     }),
   );
-  arrange.addPreset(ArrangePresets.classic.setup());
+  arranger.addPreset(ArrangePresets.classic.setup());
   connection.addPreset(
     () =>
       new ClassicFlow({
@@ -79,7 +81,7 @@ export async function createCanvas(
   editor.use(area);
   area.use(connection);
   area.use(render);
-  area.use(arrange);
+  area.use(arranger);
   AreaExtensions.simpleNodesOrder(area);
   AreaExtensions.restrictor(area, { scaling: () => ({ min: 0.08, max: 2.5 }) });
 
@@ -208,16 +210,16 @@ export async function createCanvas(
       return toGraph(rect.left + rect.width / 2, rect.top + rect.height / 2);
     },
     fit: () => sync.request(engine.doc).then(fit),
-    async arrange() {
+    arrange,
+    async untangle() {
       await sync.request(engine.doc);
-      quiet++;
-      try {
-        await arrange.layout({ options: { 'elk.spacing.nodeNode': '40', 'elk.layered.spacing.nodeNodeBetweenLayers': '80' } });
-      } finally {
-        quiet--;
-      }
-      engine.moveNodes(positionsOf(editor.getNodes().map((n) => n.id)), 'Arrange');
-      await fit();
+      // Sizes are measured after the batched render (a task) and the resize observers (a frame).
+      await new Promise((r) => setTimeout(r, 0));
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const nodes = editor.getNodes();
+      if (nodes.length > 300 || !overlapping(nodes.map((n) => ({ ...area.nodeViews.get(n.id)!.position, w: n.width, h: n.height })))) return false;
+      await arrange();
+      return true;
     },
     settled: () => sync.request(engine.doc),
     destroy() {
@@ -225,5 +227,27 @@ export async function createCanvas(
       area.destroy();
     },
   };
+
+  async function arrange(): Promise<void> {
+    await sync.request(engine.doc);
+    quiet++;
+    try {
+      await arranger.layout({ options: { 'elk.spacing.nodeNode': '40', 'elk.layered.spacing.nodeNodeBetweenLayers': '80' } });
+    } finally {
+      quiet--;
+    }
+    engine.moveNodes(positionsOf(editor.getNodes().map((n) => n.id)), 'Arrange');
+    await fit();
+  }
 }
 
+function overlapping(rects: { x: number; y: number; w: number; h: number }[]): boolean {
+  for (let i = 0; i < rects.length; i++) {
+    for (let j = i + 1; j < rects.length; j++) {
+      const a = rects[i];
+      const b = rects[j];
+      if (a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h) return true;
+    }
+  }
+  return false;
+}

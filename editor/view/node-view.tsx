@@ -6,6 +6,7 @@ import type { EditorEngine } from '../state/engine';
 import { nodeById } from '../state/document-ops';
 import { portLabel, portTypes } from '../state/sockets';
 import { shallowEqualArrays, useEngine } from '../ui/use-engine';
+import { PickPanel } from './pick-panel';
 import { LossPlot, Previews } from './previews';
 import type { Schemes, StudioNode } from './rete-types';
 import { categoryColor, socketColor } from './theme';
@@ -99,7 +100,8 @@ function NodeView({ engine, view, emit }: { engine: EditorEngine; view: StudioNo
           ))}
         </div>
       )}
-      {run?.history && <LossPlot history={run.history} />}
+      {run?.pick && <PickPanel engine={engine} nodeId={id} pick={run.pick} />}
+      {run?.history && <LossPlot history={run.history} goal={run.goal} />}
       {run?.previews && <Previews images={run.previews} />}
       {run?.scores && <div className="scores">{run.scores.map((s) => s.toPrecision(3)).join('  ')}</div>}
       {error && (

@@ -35,7 +35,7 @@ export function Previews({ images }: { images: PreviewImage[] }) {
 }
 
 /** A zone's objective per iteration. */
-export function LossPlot({ history }: { history: { step: number; objective: number }[] }) {
+export function LossPlot({ history, goal }: { history: { step: number; objective: number }[]; goal?: 'minimize' | 'maximize' }) {
   if (history.length < 1) return null;
   const w = 200;
   const h = 56;
@@ -52,7 +52,10 @@ export function LossPlot({ history }: { history: { step: number; objective: numb
         <polyline points={points.join(' ')} />
       </svg>
       <div className="plot-legend">
-        <span>step {history[history.length - 1].step}</span>
+        <span>
+          step {history[history.length - 1].step}
+          {goal ? ` · ${goal}` : ''}
+        </span>
         <span>{last.toPrecision(4)}</span>
       </div>
     </div>
