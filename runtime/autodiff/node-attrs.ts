@@ -9,7 +9,6 @@ export const attrInt = (n: NodeProto, name: string, dflt: number): number => {
   const v = attr(n, name);
   return typeof v === 'number' ? v : dflt;
 };
-export const attrFloat = attrInt;
 export const attrInts = (n: NodeProto, name: string): number[] | undefined => {
   const v = attr(n, name);
   return Array.isArray(v) ? v : undefined;
