@@ -5,8 +5,9 @@ import { checkCase, type Case } from './harness';
 import { elementwiseCases } from './cases-elementwise';
 import { shapeCases } from './cases-shape';
 import { nnCases } from './cases-nn';
+import { patternCases } from './cases-patterns';
 
-const cases: Case[] = [...elementwiseCases, ...shapeCases, ...nnCases];
+const cases: Case[] = [...elementwiseCases, ...shapeCases, ...nnCases, ...patternCases];
 
 describe('gradient rules', () => {
   it('every rule in the table has a finite-difference case', () => {
