@@ -25,18 +25,19 @@ export async function loadModel(files: ModelFiles, options: LoadOptions): Promis
   const tokenizer = await loadPromptTokenizer(files);
 
   const opened: Session[] = [];
-  const open = async (path: string, signature: Parameters<typeof checkSignature>[1]) => {
+  const open = async (path: string, signature: Parameters<typeof checkSignature>[1], outputsOnGpu = false) => {
     options.signal?.throwIfAborted();
     const model = await files.read(path, (l, t) => progress(path, l, t));
     const externalData = await readExternalData(files, path, progress);
-    const session = await Session.create(`${files.label}/${path}`, model, { backend: options.backend, externalData });
+    const session = await Session.create(`${files.label}/${path}`, model, { backend: options.backend, externalData, outputsOnGpu });
     opened.push(session);
     checkSignature(session, signature);
     return session;
   };
   try {
     const textEncoder = await open(FILES.textEncoder, SIGNATURES.textEncoder);
-    const unet = await open(FILES.unet, SIGNATURES.unet);
+    // on WebGPU the UNet's output stays on the GPU for the next denoising step
+    const unet = await open(FILES.unet, SIGNATURES.unet, true);
     const vaeDecoder = await open(FILES.vaeDecoder, SIGNATURES.vaeDecoder);
 
     const sample = unet.input('sample')!.shape;
@@ -74,8 +75,11 @@ export async function loadModel(files: ModelFiles, options: LoadOptions): Promis
       nativeSize: { width: latentW * vaeScale, height: latentH * vaeScale },
       unetBatch: fixed(sample[0]),
       timestepShape: timestep.length === 0 ? 'scalar' : timestepDim !== undefined && timestepDim > 1 ? 'batch' : 'one',
+      adopt(session) {
+        opened.push(session);
+      },
       async dispose() {
-        await Promise.all(opened.map((s) => s.dispose()));
+        await Promise.all(opened.splice(0).map((s) => s.dispose()));
       },
     };
   } catch (error) {

@@ -37,6 +37,8 @@ export interface DiffusionModel {
   unetBatch?: number;
   /** How the UNet wants its timestep: a scalar, [1], or one per batch row. */
   timestepShape: 'scalar' | 'one' | 'batch';
+  /** Sessions made later for this model (denoising-step graph, gradient models) are released with it. */
+  adopt(session: Session): void;
   dispose(): Promise<void>;
 }
 

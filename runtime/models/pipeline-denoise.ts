@@ -36,7 +36,7 @@ export interface DenoiseOptions {
 }
 
 /** Largest UNet batch we send at once when the model leaves the batch dim free. */
-const MAX_UNET_ROWS = 32;
+export const MAX_UNET_ROWS = 32;
 
 /**
  * One guided UNet evaluation: `sample` [N,C,h,w] is already multiplied by the scheduler's
@@ -72,7 +72,7 @@ export async function predictNoise(model: DiffusionModel, sample: Tensor, timest
   return classifierFreeGuidance(out.subarray(0, half), out.subarray(half), c.guidance);
 }
 
-function timestepTensor(model: DiffusionModel, t: number, rows: number): { data: number[]; dims: number[] } {
+export function timestepTensor(model: DiffusionModel, t: number, rows: number): { data: number[]; dims: number[] } {
   switch (model.timestepShape) {
     case 'scalar':
       return { data: [t], dims: [] };

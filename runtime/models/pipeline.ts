@@ -3,6 +3,7 @@ import type { SeedsValue, Tensor } from '../values/types';
 import type { DiffusionModel } from './model';
 import { decodeLatents } from './pipeline-decode';
 import { denoise, type Conditioning, type StepRecord } from './pipeline-denoise';
+import { canDenoiseOnDevice, denoiseOnDevice } from './pipeline-denoise-device';
 import { encodePrompts } from './pipeline-encode';
 import { initialNoise, latentShape } from './pipeline-noise';
 import { gatherRows } from './tensor-util';
@@ -11,6 +12,7 @@ export { encodePrompts } from './pipeline-encode';
 export { denoise, predictNoise, type Conditioning, type DenoiseOptions, type StepRecord } from './pipeline-denoise';
 export { decodeLatents } from './pipeline-decode';
 export { initialNoise, latentShape } from './pipeline-noise';
+export { canDenoiseOnDevice, denoiseOnDevice } from './pipeline-denoise-device';
 
 export interface GenerateRequest {
   /** Prompt embeddings [B, tokens, dim]. */
@@ -27,6 +29,11 @@ export interface GenerateRequest {
   /** Stop after this 0-based step and return its latents; -1 or absent: all steps. */
   latentStep?: number;
   record?: boolean;
+  /**
+   * Keep latents in the backend's buffers between steps (runtime/models/pipeline-denoise-device.ts).
+   * Default: where it pays, WebGPU with float32 latents; `true` forces it (tests on wasm).
+   */
+  onDevice?: boolean;
   onStep?(done: number, total: number): void;
   signal?: AbortSignal;
 }
@@ -80,7 +87,8 @@ export async function generate(model: DiffusionModel, req: GenerateRequest): Pro
   const scheduler = createScheduler(req.scheduler, model.schedulerConfig, req.steps);
   const x0 = gatherRows(noise, rows.map((r) => r.seed));
   const stopAfter = req.latentStep === undefined || req.latentStep < 0 ? undefined : req.latentStep;
-  const { latent, records } = await denoise(model, scheduler, x0, conditioning, {
+  const onDevice = req.onDevice ?? canDenoiseOnDevice(model, uncond ? 2 * rows.length : rows.length);
+  const { latent, records } = await (onDevice ? denoiseOnDevice : denoise)(model, scheduler, x0, conditioning, {
     stopAfter,
     record: req.record,
     onStep: req.onStep,

@@ -25,6 +25,15 @@ export function toOrtTensor(dtype: string, data: HostData, dims: readonly number
   }
 }
 
+/** Reads a tensor (from the CPU or a GPU buffer) as a float32 copy; the tensor stays valid. */
+export async function peekFloat32(tensor: ort.Tensor): Promise<Tensor> {
+  const dims = [...tensor.dims];
+  const data = tensor.location === 'cpu' ? tensor.data : await tensor.getData();
+  if (data instanceof Float32Array) return { dims, data: data.slice() };
+  if (data instanceof Uint16Array && tensor.type === 'float16') return { dims, data: halfToFloat32(data) };
+  return { dims, data: Float32Array.from(data as ArrayLike<number>) };
+}
+
 /** Reads an output (from the CPU or a GPU buffer) as float32 and frees the ORT tensor. */
 export async function readFloat32(tensor: ort.Tensor): Promise<Tensor> {
   const dims = [...tensor.dims];

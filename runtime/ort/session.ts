@@ -19,6 +19,11 @@ export interface SessionOptions {
   backend: Backend;
   /** Files the model's initializers point at (model.onnx_data, weights.pb). */
   externalData?: ExternalFile[];
+  /**
+   * WebGPU: outputs stay in GPU buffers (`preferredOutputLocation: 'gpu-buffer'`), so
+   * `runTensors` can chain sessions without a round trip; `run` still reads them back.
+   */
+  outputsOnGpu?: boolean;
 }
 
 export interface HostTensor {
@@ -50,6 +55,7 @@ export class Session {
       executionProviders: [options.backend.name],
       graphOptimizationLevel: 'all',
       externalData: options.externalData?.map((f) => ({ path: f.path, data: f.data })),
+      ...(options.outputsOnGpu && options.backend.name === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
     };
     try {
       return new Session(file, options.backend, await ort.InferenceSession.create(model, sessionOptions));
@@ -96,6 +102,40 @@ export class Session {
     });
   }
 
+  /**
+   * Runs with ORT tensors (kept where they are: a GPU buffer stays on the GPU) or host
+   * tensors (converted to the input's dtype). The caller owns and disposes the returned
+   * tensors; tensors it passed in stay its own.
+   */
+  runTensors(feeds: Record<string, ort.Tensor | HostTensor>, fetches: readonly string[]): Promise<Record<string, ort.Tensor>> {
+    return this.enqueue(async () => {
+      const made: ort.Tensor[] = [];
+      const ortFeeds: Record<string, ort.Tensor> = {};
+      for (const [name, t] of Object.entries(feeds)) {
+        if (isOrtTensor(t)) {
+          ortFeeds[name] = t;
+          continue;
+        }
+        const info = this.input(name);
+        if (!info) throw new Error(`${this.file}: has no input "${name}"`);
+        made.push((ortFeeds[name] = toOrtTensor(info.dtype, t.data, t.dims)));
+      }
+      try {
+        const results = await this.inner.run(ortFeeds, fetches as string[]);
+        const out: Record<string, ort.Tensor> = {};
+        for (const name of Object.keys(results)) {
+          if (fetches.includes(name)) out[name] = results[name] as ort.Tensor;
+          else (results[name] as ort.Tensor).dispose();
+        }
+        return out;
+      } catch (error) {
+        throw new Error(`${this.file}: run failed: ${message(error)}`);
+      } finally {
+        for (const t of made) t.dispose();
+      }
+    });
+  }
+
   /** Waits for queued runs, then frees the session. Safe to call twice. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
@@ -110,6 +150,10 @@ export class Session {
     this.tail = next.catch(() => undefined);
     return next;
   }
+}
+
+function isOrtTensor(t: ort.Tensor | HostTensor): t is ort.Tensor {
+  return t instanceof ort.Tensor;
 }
 
 function describe(meta: ort.InferenceSession.ValueMetadata): TensorInfo {

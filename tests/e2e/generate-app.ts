@@ -1,34 +1,46 @@
-import { readdirSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build, preview } from 'vite';
+import { staticAssets } from '../../build/static-assets';
 import type { Page } from 'playwright-core';
 import type { RunSummary, RuntimeEvent } from '../../runtime/worker/protocol';
 
 /**
- * The app built into its own folder and served on 127.0.0.1, for the text-to-image e2e test
- * and the WebGPU benchmark (other suites rebuild dist/ while they run).
+ * The runtime worker (runtime/worker/worker.ts, the app's worker entry) built on its own with
+ * the app's static assets (./ort/, ./models/) and a blank page, served on 127.0.0.1 (a secure
+ * context, so navigator.gpu exists). Built apart from the editor and from dist/: other suites
+ * rebuild dist/ while they run, and an editor change in progress must not stop these checks.
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 
 export interface GenerateApp {
   url: string;
-  /** URL of the built runtime worker (assets/worker-*.js). */
+  /** URL of the built runtime worker. */
   workerUrl: string;
   close(): Promise<void>;
 }
 
 export async function serveGenerateApp(name = 'generate-app'): Promise<GenerateApp> {
   const outDir = join(ROOT, 'node_modules/.cache/e2e', name);
-  const configFile = join(ROOT, 'vite.config.ts');
-  await build({ configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  const app = await preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
+  await build({
+    configFile: false,
+    root: ROOT,
+    logLevel: 'warn',
+    plugins: [staticAssets(ROOT)],
+    build: {
+      outDir,
+      emptyOutDir: true,
+      target: 'es2022',
+      lib: { entry: join(ROOT, 'runtime/worker/worker.ts'), formats: ['es'], fileName: () => 'worker.js' },
+    },
+  });
+  writeFileSync(join(outDir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>runtime</title>');
+  const app = await preview({ configFile: false, root: ROOT, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
   const url = app.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');
-  const worker = readdirSync(join(outDir, 'assets')).find((f) => /^worker-.*\.js$/.test(f));
-  if (!worker) throw new Error(`no built worker in ${outDir}/assets`);
   return {
     url,
-    workerUrl: new URL(`assets/${worker}`, url).href,
+    workerUrl: new URL('worker.js', url).href,
     close: () => new Promise<void>((r) => app.httpServer.close(() => r())),
   };
 }

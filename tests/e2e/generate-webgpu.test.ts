@@ -12,7 +12,7 @@ import { runInWorker, serveGenerateApp, type GenerateApp } from './generate-app'
 import { launchBrowser } from './harness';
 
 /**
- * graphs/text-to-image.json in Chromium through the app's built worker: onnxruntime-web on
+ * graphs/text-to-image.json in Chromium through the runtime worker: onnxruntime-web on
  * the WebGPU EP (SwiftShader), the built-in model fetched from the app's ./models/. Its
  * images must match the wasm ones from Node. SwiftShader is a CPU emulation: two steps only.
  */

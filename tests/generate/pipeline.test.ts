@@ -88,3 +88,52 @@ describe('generate() on the toy model', () => {
     await expect(generate(model, await request(['re'], [1], { width: 60 }))).rejects.toThrow(/multiples of 8/);
   });
 });
+
+describe('denoising with latents kept on the device', () => {
+  let model: DiffusionModel;
+  let remove: () => Promise<void>;
+  beforeAll(async () => {
+    const toy = await writeToyModel();
+    remove = toy.remove;
+    model = await loadModel(nodeFolderFiles(toy.dir, 'folder:toy'), { id: 'folder:toy', backend: { name: 'wasm' } });
+  });
+  afterAll(async () => {
+    await model.dispose();
+    await remove();
+  });
+
+  // the step graph computes in float32 where the JS step accumulates in float64
+  const close = (a: Float32Array, b: Float32Array) => {
+    expect(a.length).toBe(b.length);
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-4 * (1 + Math.abs(b[i])));
+  };
+
+  it.each([
+    ['euler', 7.5],
+    ['lms', 7.5],
+    ['ddim', 7.5],
+    ['euler', 1],
+  ] as const)('matches the host loop for %s at guidance %d, records included', async (scheduler, guidance) => {
+    const req: GenerateRequest = {
+      embedding: await encodePrompts(model, ['re', 'two']),
+      seeds: { kind: 'Seeds', seeds: [1, 2] },
+      steps: 6,
+      guidance,
+      scheduler,
+      width: 64,
+      height: 64,
+      record: true,
+    };
+    const host = await generate(model, { ...req, onDevice: false });
+    const device = await generate(model, { ...req, onDevice: true });
+    close(device.latents.data, host.latents.data);
+    close(device.images.data, host.images.data);
+    expect(device.records.map((r) => [r.index, r.timestep, r.inputScale])).toEqual(host.records.map((r) => [r.index, r.timestep, r.inputScale]));
+    device.records.forEach((r, i) => {
+      close(r.latent, host.records[i].latent);
+      close(r.modelOutput, host.records[i].modelOutput);
+    });
+    const early = await generate(model, { ...req, latentStep: 2, onDevice: true });
+    close(early.latents.data, host.records[3].latent);
+  });
+});
