@@ -14,34 +14,25 @@ export interface VjpSessions {
 
 const built = new WeakMap<DiffusionModel, Promise<VjpSessions>>();
 
-/** The folder a model was loaded from (runtime/models keeps it on the model for us). */
-function filesOf(model: DiffusionModel): ModelFiles {
-  const files = (model as { files?: ModelFiles }).files;
-  if (!files) throw new Error(`${model.id}: the model's files are not available, so no gradient model can be built from them`);
-  return files;
-}
-
 async function build(model: DiffusionModel, files: ModelFiles, path: string, wrt: string[], of: string): Promise<Session> {
   const forward = await files.read(path);
   const external = await readExternalData(files, path);
   const vjp = buildVjpModel(forward, { wrt, of, includeOutput: false });
   // The gradient model reads the forward weights in place: give it the forward bytes and their external data.
   const externalData = [...(vjp.externalData ?? []), ...external];
-  return Session.create(`${files.label}/${path} (vjp)`, vjp.model, { backend: model.backend, externalData });
+  const session = await Session.create(`${files.label}/${path} (vjp)`, vjp.model, { backend: model.backend, externalData });
+  // released with the model: a model reloaded from a changed folder gets fresh gradient models
+  model.adopt(session);
+  return session;
 }
 
 export function vjpSessions(model: DiffusionModel): Promise<VjpSessions> {
   let sessions = built.get(model);
   if (!sessions) {
-    const files = filesOf(model);
+    const files = model.files;
     sessions = (async () => {
       const unet = await build(model, files, FILES.unet, ['sample', 'encoder_hidden_states'], 'out_sample');
-      try {
-        return { unet, vae: await build(model, files, FILES.vaeDecoder, ['latent_sample'], 'sample') };
-      } catch (error) {
-        await unet.dispose();
-        throw error;
-      }
+      return { unet, vae: await build(model, files, FILES.vaeDecoder, ['latent_sample'], 'sample') };
     })();
     built.set(model, sessions);
     // a failure is not cached: the next backward pass retries and reports again

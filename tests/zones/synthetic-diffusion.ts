@@ -58,7 +58,8 @@ export async function syntheticModel(): Promise<DiffusionModel> {
   const backend = { name: 'wasm' as const };
   const unet = await Session.create('synthetic/unet', files.get('unet/model.onnx')!, { backend });
   const vaeDecoder = await Session.create('synthetic/vae', files.get('vae_decoder/model.onnx')!, { backend });
-  const model: DiffusionModel & { files: ModelFiles } = {
+  const adopted: Session[] = [];
+  const model: DiffusionModel = {
     id: 'synthetic',
     backend,
     textEncoder: unet, // never used: tests pass embeddings and negatives directly
@@ -74,9 +75,9 @@ export async function syntheticModel(): Promise<DiffusionModel> {
     nativeSize: { width: 8, height: 8 },
     timestepShape: 'one',
     files: modelFiles,
+    adopt: (s) => void adopted.push(s),
     async dispose() {
-      await unet.dispose();
-      await vaeDecoder.dispose();
+      await Promise.all([unet, vaeDecoder, ...adopted].map((s) => s.dispose()));
     },
   };
   return model;
