@@ -84,6 +84,13 @@ describe('generate() on the toy model', () => {
     }
   });
 
+  it("runs SD-Turbo's one-step Euler at timestep 999 with the prompt alone (guidance 0)", async () => {
+    const turbo = { ...model, schedulerConfig: { ...model.schedulerConfig, timestep_spacing: 'trailing', steps_offset: 0 } };
+    const r = await generate(turbo, await request(['re'], [3], { steps: 1, guidance: 0, record: true }));
+    expect(r.records.map((x) => x.timestep)).toEqual([999]);
+    expect(r.conditioning.uncond).toBeUndefined();
+  });
+
   it('refuses sizes the model cannot make', async () => {
     await expect(generate(model, await request(['re'], [1], { width: 60 }))).rejects.toThrow(/multiples of 8/);
   });
