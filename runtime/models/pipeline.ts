@@ -55,8 +55,9 @@ const emptyPrompt = new WeakMap<DiffusionModel, Promise<Tensor>>();
 export function emptyEmbedding(model: DiffusionModel): Promise<Tensor> {
   let e = emptyPrompt.get(model);
   if (!e) {
-    e = encodePrompts(model, ['']);
-    emptyPrompt.set(model, e);
+    const encoded = encodePrompts(model, ['']);
+    emptyPrompt.set(model, (e = encoded));
+    encoded.catch(() => emptyPrompt.get(model) === encoded && emptyPrompt.delete(model));
   }
   return e;
 }

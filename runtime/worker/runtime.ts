@@ -67,6 +67,8 @@ export class Runtime implements RuntimeApi {
     const models = this.options.services.models as ModelEvents | undefined;
     if (!models?.registerFolder) throw new Error('this runtime has no model service to register folders with');
     await models.registerFolder(name, folder);
+    // results cached from a folder registered earlier under this name hold its (now released) model
+    this.cache.clear();
     return { source: `folder:${name}` };
   }
 

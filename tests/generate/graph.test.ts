@@ -51,6 +51,11 @@ describe('graphs/text-to-image.json through the runtime', () => {
       doc.nodes[2].params.steps = 2;
       const summary = await runtime.run(doc, {}, () => {});
       expect(summary.status).toBe('ok');
+      // picking the folder again releases the old model: nothing cached from it may be reused
+      await runtime.registerFolder('toy', files);
+      const again = await runtime.run(doc, {}, () => {});
+      expect(again.status, JSON.stringify(again)).toBe('ok');
+      expect(again.nodes.generate.cached).toBe(false);
     } finally {
       await toy.remove();
     }
