@@ -1,6 +1,6 @@
 import type { RuntimeServices } from '../../nodes/types';
 import type { RuntimeEvent } from '../worker/protocol';
-import { chooseBackend, configureOrt, type Backend, type BackendName } from '../ort/env';
+import { chooseBackend, configureOrt, type Backend, type BackendName, type GpuLike } from '../ort/env';
 import type { ModelFiles } from './files';
 import { pickedFolderFiles, type PickedFolder } from './files-folder';
 import { httpFolderFiles, type HttpFilesOptions } from './files-http';
@@ -15,6 +15,8 @@ export interface ModelServiceOptions {
   builtin(name: string): ModelFiles;
   /** Pin a backend (tests, benchmarks); default: WebGPU where the browser has it, else wasm. */
   backend?: BackendName;
+  /** Stands in for navigator.gpu (tests). */
+  gpu?: GpuLike;
   /** Browser: URL of the app's ./ort/ folder with onnxruntime-web's wasm files. */
   wasmPaths?: string;
   http?: HttpFilesOptions;
@@ -90,7 +92,7 @@ export class ModelService {
   }
 
   private async pickBackend(): Promise<Backend> {
-    const backend = await chooseBackend(this.options.backend);
+    const backend = await chooseBackend(this.options.backend, this.options.gpu ?? (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu);
     this.emit({ type: 'backend', ...backend });
     return backend;
   }

@@ -26,17 +26,17 @@ export function configureOrt(options: OrtEnvOptions = {}): typeof ort {
   return ort;
 }
 
-interface GpuLike {
+/** The part of `navigator.gpu` we use. */
+export interface GpuLike {
   requestAdapter(): Promise<unknown>;
 }
 
 /**
- * WebGPU where the browser gives us an adapter, otherwise wasm. `prefer` lets tests and the
- * benchmark pin a backend; asking for webgpu where there is none still falls back, with a notice.
+ * WebGPU where there is an adapter, otherwise wasm. `prefer` lets tests and the benchmark pin
+ * a backend; `gpu` defaults to `navigator.gpu` (absent in Node, where wasm needs no notice).
  */
-export async function chooseBackend(prefer?: BackendName): Promise<Backend> {
-  if (prefer === 'wasm' || isNode) return { name: 'wasm' };
-  const gpu = (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu;
+export async function chooseBackend(prefer?: BackendName, gpu = (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu): Promise<Backend> {
+  if (prefer === 'wasm' || (isNode && !gpu)) return { name: 'wasm' };
   if (!gpu) return { name: 'wasm', notice: 'WebGPU is not available in this browser: running on the CPU (wasm), which is much slower.' };
   try {
     if (await gpu.requestAdapter()) return { name: 'webgpu' };

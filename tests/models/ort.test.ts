@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../runtime/onnx';
-import { configureOrt } from '../../runtime/ort/env';
+import { chooseBackend, configureOrt } from '../../runtime/ort/env';
 import { fromHalfBits, halfToFloat32, float32ToHalf, toHalfBits } from '../../runtime/ort/float16';
 import { Session } from '../../runtime/ort/session';
 
@@ -45,5 +45,19 @@ describe('Session', () => {
     await expect(session.run({ z: { data: [1], dims: [1] } }, ['y'])).rejects.toThrow('mem:double.onnx: has no input "z"');
     await session.dispose();
     await expect(session.run({ x: { data: [1], dims: [1] } }, ['y'])).rejects.toThrow(/disposed/);
+  });
+});
+
+describe('chooseBackend', () => {
+  it('takes WebGPU where there is an adapter and says why it falls back to wasm', async () => {
+    const gpu = (adapter: () => Promise<unknown>) => ({ requestAdapter: adapter });
+    expect(await chooseBackend(undefined, gpu(async () => ({})))).toEqual({ name: 'webgpu' });
+    expect(await chooseBackend('wasm', gpu(async () => ({})))).toEqual({ name: 'wasm' });
+    expect(await chooseBackend(undefined, gpu(async () => null))).toMatchObject({ name: 'wasm', notice: expect.stringMatching(/no usable GPU adapter/) });
+    const broken = gpu(async () => {
+      throw new Error('device lost');
+    });
+    expect(await chooseBackend(undefined, broken)).toMatchObject({ name: 'wasm', notice: expect.stringMatching(/device lost/) });
+    expect(await chooseBackend()).toEqual({ name: 'wasm' }); // Node: no navigator.gpu, nothing to report
   });
 });

@@ -117,6 +117,21 @@ describe('ModelService', () => {
     }
   });
 
+  it('falls back to wasm with a notice when WebGPU cannot open the model', async () => {
+    // Node's onnxruntime-web has no WebGPU EP: exactly a browser whose WebGPU refuses the model
+    const service = new ModelService({ builtin: () => nodeFolderFiles(dir, 'builtin:toy'), gpu: { requestAdapter: async () => ({}) } });
+    const events: ModelEvent[] = [];
+    service.onEvent((e) => e.type === 'backend' && events.push(e));
+    try {
+      const model = await service.load('builtin:toy');
+      expect(model.backend.name).toBe('wasm');
+      expect(events.map((e) => e.type === 'backend' && e.name)).toEqual(['webgpu', 'wasm']);
+      expect(events[1]).toMatchObject({ notice: expect.stringMatching(/^WebGPU could not run builtin:toy .*: using the CPU \(wasm\)\.$/) });
+    } finally {
+      await service.dispose();
+    }
+  });
+
   it('does not cache a failed load', async () => {
     const service = new ModelService({ builtin: () => nodeFolderFiles(join(dir, 'unet')) });
     try {
