@@ -308,6 +308,24 @@ export class EditorEngine {
     return this.runtime.choose(nodeId, choice);
   }
 
+  /**
+   * Makes a local model folder loadable (when the runtime supports it) and points the selected
+   * node's `source` param at it. Returns the source string, or undefined when unsupported.
+   */
+  async registerFolder(name: string, folder: FileSystemDirectoryHandle | File[]): Promise<string | undefined> {
+    if (!this.runtime.registerFolder) {
+      this.hint('This runtime cannot load local folders');
+      return undefined;
+    }
+    const { source } = await this.runtime.registerFolder(name, folder);
+    const target = this.current.selection
+      .map((id) => ops.nodeById(this.doc, id))
+      .find((n) => n && this.typeMap.get(n.type)?.params.source?.kind === 'string');
+    if (target) this.setParam(target.id, 'source', source);
+    else this.hint(`Folder ready: set a Model node's source to "${source}"`);
+    return source;
+  }
+
   async cancel(): Promise<void> {
     if (this.current.run.running) await this.runtime.cancel();
   }

@@ -17,6 +17,7 @@ import { Toolbar } from './Toolbar';
 export function App({ engine, onCanvas }: { engine: EditorEngine; onCanvas?: (c: Canvas | null) => void }) {
   const host = useRef<HTMLDivElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
   const canvas = useRef<Canvas | null>(null);
   const pointer = useRef({ x: innerWidth / 2, y: innerHeight / 2 });
   const [palette, setPalette] = useState<PaletteRequest | null>(null);
@@ -81,6 +82,14 @@ export function App({ engine, onCanvas }: { engine: EditorEngine; onCanvas?: (c:
       const preview = previewToExport(engine.state);
       if (preview) download(`${fileStem(engine.doc.meta.title)}.png`, pngWithGraph(preview.png, engine.doc) as BlobPart, 'image/png');
     },
+    openModelFolder: () => {
+      const picker = (window as { showDirectoryPicker?: () => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker;
+      if (!picker) return folderInput.current?.click();
+      picker().then(
+        (dir) => void engine.registerFolder(dir.name, dir),
+        () => undefined, // the person closed the picker
+      );
+    },
     arrange: () => void canvas.current?.arrange(),
     fit: () => void canvas.current?.fit(),
   };
@@ -116,6 +125,18 @@ export function App({ engine, onCanvas }: { engine: EditorEngine; onCanvas?: (c:
           const file = e.target.files?.[0];
           e.target.value = '';
           if (file) void readFile(file).then(importBytes);
+        }}
+      />
+      <input
+        ref={folderInput}
+        type="file"
+        hidden
+        {...{ webkitdirectory: '' }}
+        onChange={(e) => {
+          const files = [...(e.target.files ?? [])];
+          e.target.value = '';
+          const name = files[0]?.webkitRelativePath.split('/')[0];
+          if (name) void engine.registerFolder(name, files);
         }}
       />
       {palette && <Palette engine={engine} request={palette} onClose={() => setPalette(null)} />}

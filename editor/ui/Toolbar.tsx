@@ -6,6 +6,7 @@ export interface ToolbarActions {
   openFile(): void;
   saveJson(): void;
   exportPng(): void;
+  openModelFolder(): void;
   arrange(): void;
   fit(): void;
 }
@@ -52,6 +53,9 @@ export function Toolbar({ engine, actions }: { engine: EditorEngine; actions: To
         </button>
         <button data-testid="export-png" disabled={!hasPreview} onClick={actions.exportPng} title="Export the preview as PNG with the graph inside">
           Export PNG
+        </button>
+        <button data-testid="model-folder" onClick={actions.openModelFolder} title="Load a local model folder (diffusers ONNX layout) into the selected Model node">
+          Model folder…
         </button>
       </div>
       <div className="group">

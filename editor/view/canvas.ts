@@ -9,6 +9,7 @@ import type { AreaExtra, Schemes } from './rete-types';
 import { ViewSync } from './sync';
 import { WireLayout, wirePreset } from './wires';
 import { createMinimap } from './minimap';
+import { installBoxSelect } from './box-select';
 import type { PortalRoots } from './portal-roots';
 
 /** Where the palette opens: screen point, graph point, and the dragged socket when a wire was dropped. */
@@ -111,6 +112,7 @@ export async function createCanvas(
     const onNode = target.closest('[data-node-id]');
     if (!onNode && e.button === 0 && !additive) engine.select([]);
   };
+  disposers.push(installBoxSelect(container, editor, area, engine));
   container.addEventListener('pointerdown', onPointerDown, { capture: true });
   disposers.push(() => container.removeEventListener('pointerdown', onPointerDown, { capture: true }));
 

@@ -102,7 +102,7 @@ function NodeView({ engine, view, emit }: { engine: EditorEngine; view: StudioNo
       )}
       {run?.pick && <PickPanel engine={engine} nodeId={id} pick={run.pick} />}
       {run?.history && <LossPlot history={run.history} goal={run.goal} />}
-      {run?.previews && <Previews images={run.previews} />}
+      {run?.previews && <Previews images={run.previews} compact={!!info && Object.keys(info.outputs).length > 0} />}
       {run?.scores && <div className="scores">{run.scores.map((s) => s.toPrecision(3)).join('  ')}</div>}
       {error && (
         <div className="node-error" data-testid="node-error" title={error}>

@@ -17,13 +17,13 @@ export function usePreviewUrls(images: PreviewImage[] | undefined): string[] {
   return urls;
 }
 
-/** A batch as a grid; click enlarges. */
-export function Previews({ images }: { images: PreviewImage[] }) {
+/** A batch as a grid; click enlarges. `compact`: thumbnails, for nodes whose images pass downstream. */
+export function Previews({ images, compact }: { images: PreviewImage[]; compact?: boolean }) {
   const urls = usePreviewUrls(images);
   if (!urls.length) return null;
   const cols = Math.ceil(Math.sqrt(urls.length));
   return (
-    <div className="previews" style={{ gridTemplateColumns: `repeat(${cols}, 1fr)` }}>
+    <div className={compact ? 'previews compact' : 'previews'} style={compact ? undefined : { gridTemplateColumns: `repeat(${cols}, 1fr)` }}>
       {urls.map((u, i) => (
         <figure key={u} className="preview">
           <img data-testid="preview" src={u} alt={images[i]?.label ?? `image ${i + 1}`} onClick={() => lightbox.open(urls, i)} draggable={false} />

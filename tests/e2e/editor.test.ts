@@ -139,4 +139,35 @@ describe('editor (model-free graph)', () => {
     await page.keyboard.press('Delete');
     await expect.poll(() => page.locator('[data-node-id]').count()).toBe(3);
   });
+
+  it('runs only what the selected node needs with "Run to selected"', async () => {
+    await page.click(`${nodeSel('b')} .node-head`);
+    await page.click('[data-testid=run-selected]');
+    await expect.poll(() => statusOf(page, 'b')).toBe('done');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=run]')?.hasAttribute('disabled'));
+    expect(await statusOf(page, 'a')).toBe('idle');
+  });
+
+  it('moves a node by dragging its header, as one undo step', async () => {
+    const before = await page.evaluate(() => window.studio!.engine.doc.nodes.find((n) => n.id === 'note')!.position);
+    const head = await center(page, `${nodeSel('note')} .node-head`);
+    await drag(page, head, { x: head.x + 120, y: head.y + 80 });
+    const after = await page.evaluate(() => window.studio!.engine.doc.nodes.find((n) => n.id === 'note')!.position);
+    expect(after[0]).toBeGreaterThan(before[0] + 50);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.evaluate(() => window.studio!.engine.doc.nodes.find((n) => n.id === 'note')!.position)).toEqual(before);
+  });
+
+  it('selects nodes with a Shift-drag box and deletes them together', async () => {
+    const a = await page.locator(nodeSel('a')).boundingBox();
+    const note = await page.locator(nodeSel('note')).boundingBox();
+    await page.keyboard.down('Shift');
+    await drag(page, { x: a!.x - 20, y: a!.y - 20 }, { x: note!.x + 30, y: a!.y + 30 });
+    await page.keyboard.up('Shift');
+    await expect.poll(() => page.evaluate(() => [...window.studio!.engine.state.selection].sort())).toEqual(['a', 'note']);
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.locator('[data-node-id]').count()).toBe(1);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('[data-node-id]').count()).toBe(3);
+  });
 });
