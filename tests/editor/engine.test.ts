@@ -163,4 +163,30 @@ describe('EditorEngine', () => {
     expect(e.state.problems[0]).toMatchObject({ nodeId: 'x' });
     expect(e.state.run.running).toBe(false);
   });
+
+  it('answers a Pick request through the runtime and clears it', async () => {
+    const { e, runtime } = await engine([{ type: 'pick-request', nodeId: 'pick', round: 0, images: [], t: 0.4 }]);
+    const choices: unknown[] = [];
+    runtime.choose = async (nodeId, choice) => (choices.push([nodeId, choice]), true);
+    e.addNode('Slerp', [0, 0]);
+    await e.run();
+    expect(e.state.run.nodes.pick.pick?.t).toBe(0.4);
+    expect(await e.choose('pick', { index: 2, t: 0.7 })).toBe(true);
+    expect(choices).toEqual([['pick', { index: 2, t: 0.7 }]]);
+    expect(e.state.run.nodes.pick.pick).toBeUndefined();
+  });
+
+  it('points the selected node with a source param at a registered folder', async () => {
+    const { e, runtime } = await engine();
+    expect(await e.registerFolder('sd', [])).toBeUndefined();
+    expect(e.state.hint?.message).toMatch(/cannot load local folders/);
+    runtime.registerFolder = async (name) => ({ source: `folder:${name}` });
+    e.addNode('TextEncode', [0, 0]);
+    e.select([]);
+    expect(await e.registerFolder('sd', [])).toBe('folder:sd');
+    expect(e.state.hint?.message).toMatch(/folder:sd/);
+    e.addNode('Model', [0, 0]);
+    await e.registerFolder('sd2', []);
+    expect(e.doc.nodes.find((n) => n.id === 'model')?.params.source).toBe('folder:sd2');
+  });
 });

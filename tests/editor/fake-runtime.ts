@@ -4,6 +4,12 @@ import { parseDocument } from '../../editor/state/graph-file';
 /** A runtime stand-in for engine tests: a few node types, validation of types and a scripted run. */
 export const FAKE_TYPES: NodeTypeInfo[] = [
   {
+    type: 'Model', category: 'Model', doc: 'model',
+    inputs: {},
+    outputs: { model: { type: 'Model', doc: '' } },
+    params: { source: { kind: 'string', default: 'builtin:tiny', doc: '' } },
+  },
+  {
     type: 'SeedSet', category: 'Seeds', doc: 'seeds',
     inputs: { step: { type: 'Number', optional: true, doc: '' } },
     outputs: { seeds: { type: 'Seeds', doc: '' } },
