@@ -17,7 +17,7 @@ export interface HttpFilesOptions {
 /**
  * A model folder behind a base URL (a CDN, Hugging Face "resolve/main/", or the app's own
  * ./models/tiny/). Downloads stream with progress and land in Cache Storage, so a reload
- * reads them back without touching the network.
+ * reads them back after one HEAD request per file (which also catches a changed file).
  */
 export function httpFolderFiles(baseUrl: string, label: string, options: HttpFilesOptions = {}): ModelFiles {
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
@@ -47,12 +47,12 @@ export function httpFolderFiles(baseUrl: string, label: string, options: HttpFil
       const key = url(path);
       const c = await openCache();
       const hit = await c?.match(key);
-      if (hit && !hit.headers.has(PROBE)) {
+      if (hit && !hit.headers.has(PROBE) && (await stillCurrent(doFetch, key, path, hit))) {
         const data = new Uint8Array(await hit.arrayBuffer());
         onProgress?.(data.byteLength, data.byteLength);
         return data;
       }
-      const res = await doFetch(key);
+      const res = await doFetch(key, { cache: 'no-store' });
       if (!isFile(res, path)) {
         void res.body?.cancel();
         if (res.status === 404 || res.ok) throw new MissingFileError(label, path);
@@ -60,10 +60,36 @@ export function httpFolderFiles(baseUrl: string, label: string, options: HttpFil
       }
       const data = await readBody(res, onProgress);
       // a full cache (quota) must not fail the load: the model still runs, it just downloads again
-      await c?.put(key, new Response(data, { headers: { 'content-type': 'application/octet-stream' } })).catch(() => undefined);
+      const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
+      for (const h of VALIDATORS) if (res.headers.has(h)) headers[`${STORED}${h}`] = res.headers.get(h)!;
+      await c?.put(key, new Response(data, { headers })).catch(() => undefined);
       return data;
     },
   };
+}
+
+/** Response headers that change when the file does; kept on the cached copy under STORED. */
+const VALIDATORS = ['etag', 'last-modified', 'content-length'] as const;
+const STORED = 'x-embedding-studio-origin-';
+
+/**
+ * A cached file is reused when a HEAD request finds the same validators (a retrained built-in
+ * model at the same URL is downloaded again), or when the server cannot be reached (offline).
+ */
+async function stillCurrent(doFetch: typeof fetch, url: string, path: string, cached: Response): Promise<boolean> {
+  let res: Response;
+  try {
+    res = await doFetch(url, { method: 'HEAD', cache: 'no-store' });
+  } catch {
+    return true;
+  }
+  if (!res.ok) return res.status !== 404 && res.status !== 410;
+  if (!isFile(res, path)) return false;
+  return VALIDATORS.every((h) => {
+    const was = cached.headers.get(`${STORED}${h}`);
+    const now = res.headers.get(h);
+    return was === null || now === null || was === now;
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,7 +74,7 @@ describe('ModelService', () => {
     }
   });
 
-  it('downloads an http folder once with progress, then reads it from Cache Storage without a request', async () => {
+  it('downloads an http folder once with progress, then reads it from Cache Storage unless it changed', async () => {
     const caches = memoryCacheStorage();
     const first = new ModelService({ builtin: () => nodeFolderFiles(dir), http: { caches } });
     const progress: number[] = [];
@@ -88,10 +88,19 @@ describe('ModelService', () => {
     expect(requests).toContain('HEAD /toy/unet/model.onnx_data');
 
     const reload = new ModelService({ builtin: () => nodeFolderFiles(dir), http: { caches } });
-    const before = requests.length;
+    let before = requests.length;
     await reload.load(base);
     await reload.dispose();
-    expect(requests.slice(before)).toEqual([]);
+    expect(requests.slice(before).filter((r) => !r.startsWith('HEAD'))).toEqual([]);
+
+    // a file changed on the server (a retrained model at the same URL) is downloaded again, alone
+    const config = join(dir, 'scheduler/scheduler_config.json');
+    await writeFile(config, `${await readFile(config, 'utf8')}\n`);
+    const changed = new ModelService({ builtin: () => nodeFolderFiles(dir), http: { caches } });
+    before = requests.length;
+    await changed.load(base);
+    await changed.dispose();
+    expect(requests.slice(before).filter((r) => !r.startsWith('HEAD'))).toEqual(['GET /toy/scheduler/scheduler_config.json']);
   });
 
   it('loads a picked folder registered as File[] or a directory handle', async () => {
