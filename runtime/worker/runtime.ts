@@ -63,13 +63,18 @@ export class Runtime implements RuntimeApi {
   }
 
   /** See RuntimeApi.registerFolder; the host's model service (runtime/models) holds the folders. */
-  async registerFolder(name: string, folder: FileSystemDirectoryHandle | File[]): Promise<{ source: string }> {
+  registerFolder(name: string, folder: FileSystemDirectoryHandle | File[]): Promise<{ source: string }> {
     const models = this.options.services.models as ModelEvents | undefined;
-    if (!models?.registerFolder) throw new Error('this runtime has no model service to register folders with');
-    await models.registerFolder(name, folder);
-    // results cached from a folder registered earlier under this name hold its (now released) model
-    this.cache.clear();
-    return { source: `folder:${name}` };
+    if (!models?.registerFolder) return Promise.reject(new Error('this runtime has no model service to register folders with'));
+    // queued like a run: a graph running now may be using the model this releases
+    const job = this.queue.then(async () => {
+      await models.registerFolder!(name, folder);
+      // results cached from a folder registered earlier under this name hold its released model
+      this.cache.clear();
+      return { source: `folder:${name}` };
+    });
+    this.queue = job.catch(() => undefined);
+    return job;
   }
 
   /** See RuntimeApi.choose: a person's answer to a `pick-request`. */
