@@ -113,6 +113,30 @@ export async function createCanvas(
     if (!onNode && e.button === 0 && !additive) engine.select([]);
   };
   disposers.push(installBoxSelect(container, editor, area, engine));
+
+  // Double-click on empty canvas opens the palette (as in ComfyUI) instead of Rete's zoom-in.
+  const onDoubleClick = (e: MouseEvent) => {
+    const target = e.target as HTMLElement;
+    e.stopPropagation();
+    if (!target.closest('[data-node-id]')) onPalette({ screen: { x: e.clientX, y: e.clientY }, graph: toGraph(e.clientX, e.clientY) });
+  };
+  container.addEventListener('dblclick', onDoubleClick, { capture: true });
+  disposers.push(() => container.removeEventListener('dblclick', onDoubleClick, { capture: true }));
+  // A node header's double-click folds its params. Counted from pointerdowns: picking a node
+  // moves its element to the front, and Chromium then fires no dblclick.
+  let lastHeadDown = { id: '', at: 0 };
+  const onHeadDown = (e: PointerEvent) => {
+    const id = (e.target as HTMLElement).closest('.node-head')?.closest<HTMLElement>('[data-node-id]')?.dataset.nodeId;
+    if (!id || e.button !== 0) return;
+    const now = performance.now();
+    if (lastHeadDown.id === id && now - lastHeadDown.at < 400) {
+      const node = engine.doc.nodes.find((n) => n.id === id);
+      engine.setNodeUi(id, { collapsed: node?.ui?.collapsed !== true });
+      lastHeadDown = { id: '', at: 0 };
+    } else lastHeadDown = { id, at: now };
+  };
+  container.addEventListener('pointerdown', onHeadDown, { capture: true });
+  disposers.push(() => container.removeEventListener('pointerdown', onHeadDown, { capture: true }));
   container.addEventListener('pointerdown', onPointerDown, { capture: true });
   disposers.push(() => container.removeEventListener('pointerdown', onPointerDown, { capture: true }));
 

@@ -49,6 +49,7 @@ function NodeView({ engine, view, emit }: { engine: EditorEngine; view: StudioNo
   const status = run?.status ?? 'idle';
   const error = run?.error ?? problems[0]?.message ?? (info ? undefined : `unknown node type "${node.type}"`);
   const title = (node.ui?.title as string | undefined) ?? node.type;
+  const collapsed = node.ui?.collapsed === true;
   return (
     <div
       ref={root}
@@ -58,7 +59,11 @@ function NodeView({ engine, view, emit }: { engine: EditorEngine; view: StudioNo
       data-status={status}
       data-selected={selected || undefined}
     >
-      <header className="node-head" style={{ ['--cat' as string]: categoryColor(info?.category ?? '') }}>
+      <header
+        className="node-head"
+        style={{ ['--cat' as string]: categoryColor(info?.category ?? '') }}
+        title="Double-click to fold or unfold the params"
+      >
         <span className="node-title" title={info?.doc}>
           {title}
         </span>
@@ -86,7 +91,7 @@ function NodeView({ engine, view, emit }: { engine: EditorEngine; view: StudioNo
             ))}
         </div>
       </div>
-      {info && Object.keys(info.params).length > 0 && (
+      {info && !collapsed && Object.keys(info.params).length > 0 && (
         <div className="params" ref={params}>
           {Object.entries(info.params).map(([name, spec]) => (
             <ParamWidget
@@ -102,6 +107,7 @@ function NodeView({ engine, view, emit }: { engine: EditorEngine; view: StudioNo
       )}
       {run?.pick && <PickPanel engine={engine} nodeId={id} pick={run.pick} />}
       {run?.history && <LossPlot history={run.history} goal={run.goal} />}
+      {collapsed && info && Object.keys(info.params).length > 0 && <div className="folded">{Object.keys(info.params).length} params folded</div>}
       {run?.previews && <Previews images={run.previews} compact={!!info && Object.keys(info.outputs).length > 0} />}
       {run?.scores && <div className="scores">{run.scores.map((s) => s.toPrecision(3)).join('  ')}</div>}
       {error && (

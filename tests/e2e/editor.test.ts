@@ -170,4 +170,12 @@ describe('editor (model-free graph)', () => {
     await page.keyboard.press('Control+z');
     await expect.poll(() => page.locator('[data-node-id]').count()).toBe(3);
   });
+
+  it('folds a node\'s params with a double-click on its header, undoably', async () => {
+    const params = page.locator(`${nodeSel('a')} input[data-param=seeds]`);
+    await page.dblclick(`${nodeSel('a')} .node-title`);
+    await expect.poll(() => params.count()).toBe(0);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => params.count()).toBe(1);
+  });
 });
