@@ -16,10 +16,12 @@ export function toOrtTensor(dtype: string, data: HostData, dims: readonly number
       return new ort.Tensor('float16', float32ToHalf(data), dims);
     case 'float64':
       return new ort.Tensor('float64', Float64Array.from(data), dims);
+    // float -> int truncates, as numpy's astype and torch's .long() do in diffusers' ONNX
+    // pipelines (a fractional Euler timestep 332.67 reaches an int64 UNet as 332)
     case 'int32':
-      return new ort.Tensor('int32', data instanceof Int32Array ? data : Int32Array.from(data, Math.round), dims);
+      return new ort.Tensor('int32', data instanceof Int32Array ? data : Int32Array.from(data, Math.trunc), dims);
     case 'int64':
-      return new ort.Tensor('int64', BigInt64Array.from(Array.from(data, (v) => BigInt(Math.round(v)))), dims);
+      return new ort.Tensor('int64', BigInt64Array.from(Array.from(data, (v) => BigInt(Math.trunc(v)))), dims);
     default:
       throw new Error(`unsupported input dtype ${dtype}`);
   }

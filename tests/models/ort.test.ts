@@ -3,6 +3,7 @@ import { GraphBuilder } from '../../runtime/onnx';
 import { chooseBackend, configureOrt } from '../../runtime/ort/env';
 import { fromHalfBits, halfToFloat32, float32ToHalf, toHalfBits } from '../../runtime/ort/float16';
 import { Session } from '../../runtime/ort/session';
+import { toOrtTensor } from '../../runtime/ort/convert';
 
 configureOrt();
 
@@ -59,5 +60,14 @@ describe('chooseBackend', () => {
     });
     expect(await chooseBackend(undefined, broken)).toMatchObject({ name: 'wasm', notice: expect.stringMatching(/device lost/) });
     expect(await chooseBackend()).toEqual({ name: 'wasm' }); // Node: no navigator.gpu, nothing to report
+  });
+});
+
+describe('toOrtTensor', () => {
+  it("casts to the input's dtype, truncating floats for integer inputs like diffusers' ONNX pipelines", () => {
+    expect([...(toOrtTensor('int64', [332.67, 999], [2]).data as BigInt64Array)]).toEqual([332n, 999n]);
+    expect([...(toOrtTensor('int32', [665.5], [1]).data as Int32Array)]).toEqual([665]);
+    expect(toOrtTensor('float16', [1.5], [1]).data).toEqual(new Uint16Array([0x3e00]));
+    expect(() => toOrtTensor('string', [1], [1])).toThrow('unsupported input dtype string');
   });
 });
