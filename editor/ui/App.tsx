@@ -8,6 +8,7 @@ import { PortalHost, PortalRoots } from '../view/portal-roots';
 import { download, fileStem, previewToExport, readFile } from './files';
 import { Hint } from './Hint';
 import { Lightbox } from './Lightbox';
+import { NodeMenu, type NodeMenuRequest } from './NodeMenu';
 import { Palette } from './Palette';
 import { Problems } from './Problems';
 import { installShortcuts } from './shortcuts';
@@ -22,6 +23,7 @@ export function App({ engine, onCanvas }: { engine: EditorEngine; onCanvas?: (c:
   const pointer = useRef({ x: innerWidth / 2, y: innerHeight / 2 });
   const [palette, setPalette] = useState<PaletteRequest | null>(null);
   const [showTemplates, setShowTemplates] = useState(false);
+  const [nodeMenu, setNodeMenu] = useState<NodeMenuRequest | null>(null);
   const [dragging, setDragging] = useState(false);
   const [roots] = useState(() => new PortalRoots());
 
@@ -29,7 +31,7 @@ export function App({ engine, onCanvas }: { engine: EditorEngine; onCanvas?: (c:
   useEffect(() => {
     let disposed = false;
     let made: Canvas | undefined;
-    void createCanvas(host.current!, engine, setPalette, roots).then((c) => {
+    void createCanvas(host.current!, engine, setPalette, roots, setNodeMenu).then((c) => {
       if (disposed) return c.destroy();
       made = canvas.current = c;
       onCanvas?.(c);
@@ -140,6 +142,7 @@ export function App({ engine, onCanvas }: { engine: EditorEngine; onCanvas?: (c:
         }}
       />
       {palette && <Palette engine={engine} request={palette} onClose={() => setPalette(null)} />}
+      {nodeMenu && <NodeMenu engine={engine} request={nodeMenu} onClose={() => setNodeMenu(null)} />}
       {showTemplates && <Templates onPick={(t) => void pickTemplate(t)} onClose={() => setShowTemplates(false)} />}
       <Lightbox />
       <PortalHost roots={roots} />

@@ -42,6 +42,7 @@ export async function createCanvas(
   engine: EditorEngine,
   onPalette: (request: PaletteRequest) => void,
   roots: PortalRoots,
+  onNodeMenu: (request: { screen: { x: number; y: number }; nodeId: string }) => void = () => undefined,
 ): Promise<Canvas> {
   const disposers: (() => void)[] = [];
   const editor = new NodeEditor<Schemes>();
@@ -176,9 +177,12 @@ export async function createCanvas(
       case 'contextmenu': {
         ctx.data.event.preventDefault();
         ctx.data.event.stopPropagation();
-        if (ctx.data.context === 'root') {
-          const e = ctx.data.event;
-          onPalette({ screen: { x: e.clientX, y: e.clientY }, graph: toGraph(e.clientX, e.clientY) });
+        const e = ctx.data.event;
+        const where = ctx.data.context;
+        if (where === 'root') onPalette({ screen: { x: e.clientX, y: e.clientY }, graph: toGraph(e.clientX, e.clientY) });
+        else if ('nodeType' in where) {
+          if (!engine.state.selection.includes(where.id)) engine.select([where.id]);
+          onNodeMenu({ screen: { x: e.clientX, y: e.clientY }, nodeId: where.id });
         }
         break;
       }

@@ -178,4 +178,23 @@ describe('editor (model-free graph)', () => {
     await page.keyboard.press('Control+z');
     await expect.poll(() => params.count()).toBe(1);
   });
+
+  it('runs to a node from its context menu', async () => {
+    await page.click(`${nodeSel('b')} .node-title`, { button: 'right' });
+    await page.click('[data-testid=node-menu] [data-menu=run-here]');
+    await expect.poll(() => statusOf(page, 'b')).toBe('done');
+    expect(await statusOf(page, 'a')).toBe('idle');
+  });
+
+  it('opens a graph file dropped on the canvas', async () => {
+    const dropped = { ...GRAPH, meta: { title: 'Dropped' }, nodes: [GRAPH.nodes[2]] };
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'dropped.json', { type: 'application/json' }));
+      const target = document.querySelector('[data-testid=canvas]')!;
+      for (const type of ['dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, JSON.stringify(dropped));
+    await expect.poll(() => page.locator('[data-node-id]').count()).toBe(1);
+    expect(await page.locator('.graph-title').inputValue()).toBe('Dropped');
+  });
 });
