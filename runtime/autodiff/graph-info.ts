@@ -22,7 +22,7 @@ export function graphInfo(graph: GraphProto, opset: number): Map<string, Info> {
       const d = declared.get(o);
       // prefer the exporter's declared shape where ours is unknown or partly unknown
       const dims = d?.dims && (!inf.dims || inf.dims.some((x) => x === null)) ? d.dims : inf.dims;
-      info.set(o, { dtype: inf.dtype || d?.dtype || 0, dims, value: inf.value });
+      info.set(o, { dtype: inf.dtype || d?.dtype || 0, dims, value: inf.value, sym: inf.sym });
     });
   }
   return info;

@@ -1,7 +1,7 @@
 // Shape arithmetic for the ops whose output dims take more than a line (used by shapes.ts).
 import type { Dim, NodeProto } from '../onnx/index';
 import { attrInt, attrInts, inputAt } from './node-attrs';
-import { broadcastDims, known, type Info, type Lookup } from './shapes';
+import { broadcastDims, known, symInfo, symOf, type Info, type Lookup } from './shapes';
 
 const norm = (a: number, r: number) => (a < 0 ? a + r : a);
 
@@ -46,7 +46,7 @@ export function convDims(node: NodeProto, x: Dim[] | null, w: Dim[] | null): Dim
   return [x[0], ch, ...spatial];
 }
 
-export function sliceInfo(node: NodeProto, x: Info | undefined, get: Lookup): { dims: Dim[] | null; value?: number[] } {
+export function sliceInfo(node: NodeProto, x: Info | undefined, get: Lookup): { dims: Dim[] | null; value?: number[]; sym?: Dim[] } {
   const v = (i: number) => (inputAt(node, i) ? get(inputAt(node, i)!)?.value : undefined);
   const [starts, ends] = [v(1), v(2)];
   if (!x?.dims) return { dims: null };
@@ -54,7 +54,7 @@ export function sliceInfo(node: NodeProto, x: Info | undefined, get: Lookup): { 
   const steps = inputAt(node, 4) ? v(4) : starts?.map(() => 1);
   const dims = [...x.dims];
   if (!starts || !ends || !axes || !steps) return { dims: dims.map(() => null) };
-  let value = x.value;
+  let value = symOf(x);
   axes.forEach((a, i) => {
     const k = norm(a, dims.length);
     const n = dims[k];
@@ -64,9 +64,9 @@ export function sliceInfo(node: NodeProto, x: Info | undefined, get: Lookup): { 
     const s0 = st > 0 ? clamp(starts[i], 0, n) : clamp(starts[i], -1, n - 1);
     const e0 = st > 0 ? clamp(ends[i], 0, n) : clamp(ends[i], -1, n - 1);
     dims[k] = Math.max(0, Math.ceil((e0 - s0) / st));
-    if (value && dims.length === 1) value = Array.from({ length: dims[k] as number }, (_, j) => value![s0 + j * st]);
+    if (value && dims.length === 1) value = Array.from({ length: dims[k] as number }, (_, j) => value![s0 + j * st] ?? null);
   });
-  return { dims, value };
+  return { dims, ...symInfo(value) };
 }
 
 export function splitInfo(node: NodeProto, x: Info | undefined, get: Lookup, opset: number): Info[] {

@@ -5,22 +5,71 @@ import { tensorDims, tensorValues, type Dim, type NodeProto, type TensorProto } 
 import { attr, attrInt, attrInts, attrStr, inputAt } from './node-attrs';
 import { convDims, einsumDims, matmulDims, sliceInfo, splitInfo } from './shape-ops';
 
-export interface Info { dtype: number; dims: Dim[] | null; value?: number[] }
+/**
+ * `value`: the numbers of a small int tensor. `sym`: its elements as dims where some are
+ * symbolic (a shape read off a tensor with a `batch` axis): what Reshape/Expand targets need.
+ */
+export interface Info { dtype: number; dims: Dim[] | null; value?: number[]; sym?: Dim[] }
 export type Lookup = (name: string) => Info | undefined;
 
 const INT64 = 7;
+const FLOATS = [1, 10, 11, 16];
 const BOOL = 9;
 
 export function tensorInfo(t: TensorProto): Info {
   const dims = tensorDims(t);
   const n = dims.reduce((a, b) => a * b, 1);
-  const value = t.dataType !== 1 && t.dataType !== 11 && n <= 64 ? tensorValues(t) ?? undefined : undefined;
+  // float values only for tiny vectors (Resize scales), never for weights
+  const float = FLOATS.includes(t.dataType ?? 0);
+  const value = (float ? dims.length <= 1 && n <= 8 : n <= 64) ? tensorValues(t) ?? undefined : undefined;
   return { dtype: t.dataType ?? 0, dims, value };
 }
 
 export const known = (d: Dim): d is number => typeof d === 'number';
 export const sameDim = (a: Dim, b: Dim): boolean => a !== null && a === b;
-const prod = (ds: Dim[]): Dim => (ds.every(known) ? ds.reduce((a, b) => a * b, 1) : null);
+
+// Symbolic dims: a monomial over the model's dim params, written "k*a*b" (k omitted when 1,
+// params sorted), so equal products print alike and `batch*384 / batch*8` divides exactly.
+interface Mono { k: number; s: string[] }
+const parseDim = (d: number | string): Mono => {
+  if (typeof d === 'number') return { k: d, s: [] };
+  let k = 1;
+  const s: string[] = [];
+  for (const f of d.split('*')) if (/^\d+$/.test(f)) k *= Number(f); else s.push(f);
+  return { k, s };
+};
+const fmtDim = (m: Mono): Dim => {
+  if (m.s.length === 0) return m.k;
+  if (m.k === 0) return 0;
+  const s = [...m.s].sort();
+  return (m.k === 1 ? s : [String(m.k), ...s]).join('*');
+};
+export function mulDim(a: Dim, b: Dim): Dim {
+  if (a === null || b === null) return null;
+  if (known(a) && known(b)) return a * b;
+  const [p, q] = [parseDim(a), parseDim(b)];
+  return fmtDim({ k: p.k * q.k, s: [...p.s, ...q.s] });
+}
+/** a / b where it divides exactly as a monomial; null otherwise. */
+export function divDim(a: Dim, b: Dim): Dim {
+  if (a === null || b === null) return null;
+  if (known(a) && known(b)) return b !== 0 && a % b === 0 ? a / b : null;
+  const [p, q] = [parseDim(a), parseDim(b)];
+  if (q.k === 0 || p.k % q.k !== 0) return null;
+  const rest = [...p.s];
+  for (const f of q.s) {
+    const i = rest.indexOf(f);
+    if (i < 0) return null;
+    rest.splice(i, 1);
+  }
+  return fmtDim({ k: p.k / q.k, s: rest });
+}
+const prod = (ds: Dim[]): Dim => ds.reduce<Dim>((a, b) => mulDim(a, b), 1);
+/** The elements of a small int tensor as dims: its numbers, else its symbolic elements. */
+export const symOf = (i: Info | undefined): Dim[] | undefined => i?.value ?? i?.sym;
+/** Keep `sym` only where something in it is not a plain number (else it is `value`). */
+export const symInfo = (sym: Dim[] | undefined): { value?: number[]; sym?: Dim[] } =>
+  !sym ? {} : sym.every(known) ? { value: sym as number[] } : sym.some((d) => d !== null) ? { sym } : {};
 const norm = (a: number, r: number) => (a < 0 ? a + r : a);
 
 export function broadcastDims(all: (Dim[] | null)[]): Dim[] | null {
@@ -37,12 +86,13 @@ export function broadcastDims(all: (Dim[] | null)[]): Dim[] | null {
 }
 
 /** Elementwise math on small int vectors (torch exports shape arithmetic this way). */
-function valueOp(op: string, a?: number[], b?: number[]): number[] | undefined {
-  if (!a || !b || (a.length !== b.length && a.length !== 1 && b.length !== 1)) return undefined;
+function valueOp(op: string, a?: Dim[], b?: Dim[]): { value?: number[]; sym?: Dim[] } {
+  if (!a || !b || (a.length !== b.length && a.length !== 1 && b.length !== 1)) return {};
   const n = Math.max(a.length, b.length);
-  const f = { Add: (x: number, y: number) => x + y, Sub: (x: number, y: number) => x - y,
-    Mul: (x: number, y: number) => x * y, Div: (x: number, y: number) => Math.trunc(x / y) }[op];
-  return f ? Array.from({ length: n }, (_, i) => f(a[a.length === 1 ? 0 : i], b[b.length === 1 ? 0 : i])) : undefined;
+  const num = (f: (x: number, y: number) => number) => (x: Dim, y: Dim): Dim => (known(x) && known(y) ? f(x, y) : null);
+  const f = { Add: num((x, y) => x + y), Sub: num((x, y) => x - y), Mul: mulDim,
+    Div: (x: Dim, y: Dim): Dim => (known(x) && known(y) ? Math.trunc(x / y) : divDim(x, y)) }[op];
+  return f ? symInfo(Array.from({ length: n }, (_, i) => f(a[a.length === 1 ? 0 : i], b[b.length === 1 ? 0 : i]))) : {};
 }
 
 /** Axes from attribute (older opsets) or from the second input (newer ones). */
@@ -69,7 +119,7 @@ export function inferNode(node: NodeProto, get: Lookup, opset: number): Info[] {
     case 'LayerNormalization': case 'LeakyRelu':
       return same();
     case 'Add': case 'Sub': case 'Mul': case 'Div': case 'Pow':
-      return [{ dtype, dims: broadcastDims([x?.dims ?? null, ins[1]?.dims ?? null]), value: valueOp(op, x?.value, ins[1]?.value) }];
+      return [{ dtype, dims: broadcastDims([x?.dims ?? null, ins[1]?.dims ?? null]), ...(FLOATS.includes(dtype) ? {} : valueOp(op, symOf(x), symOf(ins[1]))) }];
     case 'Max': case 'Min': case 'Sum': case 'Mean': {
       const v = ins.length === 2 && x?.value && ins[1]?.value && x.value.length === ins[1].value.length
         ? x.value.map((q, i) => (op === 'Max' ? Math.max : Math.min)(q, ins[1]!.value![i])) : undefined;
@@ -79,7 +129,11 @@ export function inferNode(node: NodeProto, get: Lookup, opset: number): Info[] {
       return [{ dtype: BOOL, dims: broadcastDims(ins.map((i) => i?.dims ?? null)) }];
     case 'Not': case 'IsNaN': case 'IsInf': return [{ dtype: BOOL, dims: x?.dims ?? null }];
     case 'Where': return [{ dtype: ins[1]?.dtype ?? 0, dims: broadcastDims(ins.map((i) => i?.dims ?? null)) }];
-    case 'Cast': return [{ dtype: attrInt(node, 'to', 1), dims: x?.dims ?? null, value: x?.value?.map(Math.trunc) }];
+    case 'Cast': {
+      const to = attrInt(node, 'to', 1);
+      const int = to === INT64 || to === 6;
+      return [{ dtype: to, dims: x?.dims ?? null, value: FLOATS.includes(to) ? x?.value : x?.value?.map(Math.trunc), sym: int ? x?.sym : undefined }];
+    }
     case 'CastLike': return [{ dtype: ins[1]?.dtype ?? 0, dims: x?.dims ?? null, value: x?.value }];
     case 'Shape': {
       if (!x?.dims) return [{ dtype: INT64, dims: [null] }];
@@ -87,9 +141,9 @@ export function inferNode(node: NodeProto, get: Lookup, opset: number): Info[] {
       const s = norm(attrInt(node, 'start', 0), r);
       const e = Math.min(r, norm(attrInt(node, 'end', r), r));
       const ds = x.dims.slice(Math.max(0, s), e);
-      return [{ dtype: INT64, dims: [ds.length], value: ds.every(known) ? ds : undefined }];
+      return [{ dtype: INT64, dims: [ds.length], ...symInfo(ds) }];
     }
-    case 'Size': return [{ dtype: INT64, dims: [], value: x?.dims && prod(x.dims) !== null ? [prod(x.dims) as number] : undefined }];
+    case 'Size': return [{ dtype: INT64, dims: [], value: x?.dims && known(prod(x.dims)) ? [prod(x.dims) as number] : undefined }];
     case 'Constant': {
       const t = attr(node, 'value');
       if (t && typeof t === 'object' && !Array.isArray(t)) return [tensorInfo(t)];
@@ -104,7 +158,7 @@ export function inferNode(node: NodeProto, get: Lookup, opset: number): Info[] {
     case 'ConstantOfShape': {
       const t = attr(node, 'value') as TensorProto | undefined;
       const v = t ? tensorValues(t)?.[0] ?? 0 : 0;
-      const dims = x?.value ?? (x?.dims && known(x.dims[0]) ? Array(x.dims[0]).fill(null) : null);
+      const dims = symOf(x) ?? (x?.dims && known(x.dims[0]) ? Array(x.dims[0]).fill(null) : null);
       const n = x?.value ? x.value.reduce((a, b) => a * b, 1) : 0;
       return [{ dtype: t?.dataType ?? 1, dims, value: x?.value && n <= 64 ? Array(n).fill(v) : undefined }];
     }
@@ -118,43 +172,44 @@ export function inferNode(node: NodeProto, get: Lookup, opset: number): Info[] {
       if (!x?.dims || !idx?.dims) return [{ dtype, dims: null }];
       const ax = norm(attrInt(node, 'axis', 0), x.dims.length);
       const dims = [...x.dims.slice(0, ax), ...idx.dims, ...x.dims.slice(ax + 1)];
-      const value = x.value && idx.value && x.dims.length === 1
-        ? idx.value.map((i) => x.value![norm(i, x.value!.length)]) : undefined;
-      return [{ dtype, dims, value }];
+      const xs = symOf(x);
+      const picked = xs && idx.value && x.dims.length === 1 ? idx.value.map((i) => xs[norm(i, xs.length)] ?? null) : undefined;
+      return [{ dtype, dims, ...symInfo(picked) }];
     }
     case 'Concat': {
       if (ins.some((i) => !i?.dims)) return [{ dtype, dims: ins.find((i) => i?.dims)?.dims?.map(() => null) ?? null }];
       const ds = ins.map((i) => i!.dims!);
       const ax = norm(attrInt(node, 'axis', 0), ds[0].length);
-      const dims = ds[0].map((d, k) => (k === ax ? prod(ds.map((q) => q[k])) === null ? null : ds.reduce((a, q) => a + (q[k] as number), 0) : d));
-      const value = ins.every((i) => i?.value) ? ins.flatMap((i) => i!.value!) : undefined;
-      return [{ dtype, dims, value }];
+      const dims = ds[0].map((d, k) => (k === ax ? ds.every((q) => known(q[k])) ? ds.reduce((a, q) => a + (q[k] as number), 0) : null : d));
+      const syms = ins.map(symOf);
+      return [{ dtype, dims, ...(syms.every(Boolean) ? symInfo(syms.flatMap((v) => v!)) : {}) }];
     }
     case 'Unsqueeze': {
       const axes = axesOf(node, get);
-      if (!x?.dims || !axes) return [{ dtype, dims: null, value: x?.value }];
+      if (!x?.dims || !axes) return [{ dtype, dims: null, value: x?.value, sym: x?.sym }];
       const r = x.dims.length + axes.length;
       const set = new Set(axes.map((a) => norm(a, r)));
       const rest = [...x.dims];
-      return [{ dtype, dims: Array.from({ length: r }, (_, i) => (set.has(i) ? 1 : rest.shift() ?? null)), value: x.value }];
+      return [{ dtype, dims: Array.from({ length: r }, (_, i) => (set.has(i) ? 1 : rest.shift() ?? null)), value: x.value, sym: x.sym }];
     }
     case 'Squeeze': {
       const axes = axesOf(node, get);
-      if (!x?.dims || axes === null) return [{ dtype, dims: null, value: x?.value }];
+      if (!x?.dims || axes === null) return [{ dtype, dims: null, value: x?.value, sym: x?.sym }];
       const set = new Set((axes ?? x.dims.flatMap((d, i) => (d === 1 ? [i] : []))).map((a) => norm(a, x.dims!.length)));
-      return [{ dtype, dims: x.dims.filter((_, i) => !set.has(i)), value: x.value }];
+      return [{ dtype, dims: x.dims.filter((_, i) => !set.has(i)), value: x.value, sym: x.sym }];
     }
     case 'Reshape': {
       const s = ins[1];
-      if (!s?.value) return [{ dtype, dims: s?.dims && known(s.dims[0]) ? Array(s.dims[0]).fill(null) : null, value: x?.value }];
-      const dims: Dim[] = s.value.map((d, i) => (d === 0 && !attrInt(node, 'allowzero', 0) ? x?.dims?.[i] ?? null : d));
+      const target = symOf(s);
+      if (!target) return [{ dtype, dims: s?.dims && known(s.dims[0]) ? Array(s.dims[0]).fill(null) : null, value: x?.value, sym: x?.sym }];
+      const dims: Dim[] = target.map((d, i) => (d === 0 && !attrInt(node, 'allowzero', 0) ? x?.dims?.[i] ?? null : d));
       const neg = dims.indexOf(-1);
       if (neg >= 0) {
         const total = x?.dims ? prod(x.dims) : null;
         const others = prod(dims.filter((_, i) => i !== neg));
-        dims[neg] = typeof total === 'number' && typeof others === 'number' ? total / others : null;
+        dims[neg] = divDim(total, others);
       }
-      return [{ dtype, dims, value: x?.value }];
+      return [{ dtype, dims, value: x?.value, sym: x?.sym }];
     }
     case 'Flatten': {
       if (!x?.dims) return [{ dtype, dims: [null, null] }];
@@ -168,7 +223,7 @@ export function inferNode(node: NodeProto, get: Lookup, opset: number): Info[] {
     }
     case 'Expand': {
       const s = ins[1];
-      const target = s?.value ?? (s?.dims && known(s.dims[0]) ? Array(s.dims[0]).fill(null) : null);
+      const target = symOf(s) ?? (s?.dims && known(s.dims[0]) ? Array(s.dims[0]).fill(null) : null);
       return [{ dtype, dims: target ? broadcastDims([x?.dims ?? null, target.map((d) => (d === 1 ? 1 : d))]) : null }];
     }
     case 'MatMul': return [{ dtype, dims: matmulDims(x?.dims ?? null, ins[1]?.dims ?? null) }];
