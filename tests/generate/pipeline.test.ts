@@ -3,7 +3,7 @@ import { configureOrt } from '../../runtime/ort/env';
 import { loadModel } from '../../runtime/models/loader';
 import { nodeFolderFiles } from '../../runtime/models/files-node';
 import type { DiffusionModel } from '../../runtime/models/model';
-import { emptyEmbedding, encodePrompts, generate, type GenerateRequest } from '../../runtime/models/pipeline';
+import { canDenoiseOnDevice, emptyEmbedding, encodePrompts, generate, type GenerateRequest } from '../../runtime/models/pipeline';
 import { sliceRows } from '../../runtime/models/tensor-util';
 import { torchRandn } from '../../runtime/rng';
 import { writeToyModel } from '../models/toy-model';
@@ -114,6 +114,22 @@ describe('denoising with latents kept on the device', () => {
     expect(a.length).toBe(b.length);
     for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-4 * (1 + Math.abs(b[i])));
   };
+
+  it('is chosen on WebGPU for float32 UNets with a free batch dim only', async () => {
+    const on = (m: Partial<DiffusionModel>, rows = 2) => canDenoiseOnDevice({ ...model, ...m } as DiffusionModel, rows);
+    expect(on({})).toBe(false); // wasm: the step in JS is as fast and exact in float64
+    expect(on({ backend: { name: 'webgpu' } })).toBe(true);
+    expect(on({ backend: { name: 'webgpu' } }, 64)).toBe(false);
+    expect(on({ backend: { name: 'webgpu' }, unetBatch: 2 })).toBe(false);
+    const half = await writeToyModel({ fp16: true });
+    const fp16 = await loadModel(nodeFolderFiles(half.dir, 'folder:half'), { id: 'folder:half', backend: { name: 'wasm' } });
+    try {
+      expect(canDenoiseOnDevice({ ...fp16, backend: { name: 'webgpu' } } as DiffusionModel, 2)).toBe(false);
+    } finally {
+      await fp16.dispose();
+      await half.remove();
+    }
+  });
 
   it.each([
     ['euler', 7.5],
