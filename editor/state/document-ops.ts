@@ -119,3 +119,18 @@ export function nodeById(doc: GraphDocument, id: string): GraphNode | undefined 
   if (!index) indexes.set(doc, (index = new Map(doc.nodes.map((n) => [n.id, n]))));
   return index.get(id);
 }
+
+/** Nodes whose content differs between two documents (for stale marks after undo/redo). */
+export function changedNodes(a: GraphDocument, b: GraphDocument): string[] {
+  const before = new Map(a.nodes.map((n) => [n.id, n]));
+  const out: string[] = [];
+  for (const n of b.nodes) {
+    const old = before.get(n.id);
+    if (!old || old.params !== n.params || old.type !== n.type) out.push(n.id);
+  }
+  const edgesA = new Set(a.edges.map(edgeKey));
+  const edgesB = new Set(b.edges.map(edgeKey));
+  for (const e of b.edges) if (!edgesA.has(edgeKey(e))) out.push(e.to[0]);
+  for (const e of a.edges) if (!edgesB.has(edgeKey(e))) out.push(e.to[0]);
+  return out;
+}

@@ -2,10 +2,11 @@ import type { GraphDocument, GraphEdge, GraphNode } from '../../runtime/graph/do
 import type { NodeTypeInfo, Problem, RunOptions, RuntimeApi, RuntimeEvent } from '../../runtime/worker/protocol';
 import { copyNodes, pasteNodes } from './clipboard';
 import * as ops from './document-ops';
+import { changedNodes } from './document-ops';
 import { parseGraphFile, type ParsedFile } from './graph-file';
 import { History } from './history';
 import { clearPick, initialRunState, markStale, pruneRunState, reduceRunEvent, type RunState } from './run-state';
-import { checkConnection, type ConnectCheck } from './sockets';
+import { checkConnection, firstFittingEdge, type ConnectCheck } from './sockets';
 
 /**
  * The editor engine: document, selection, undo, clipboard, runs. Plain TypeScript, no React and
@@ -163,23 +164,8 @@ export class EditorEngine {
     for (const [name, spec] of Object.entries(info.params)) params[name] = structuredClone(spec.default);
     const node: GraphNode = { id, type, params, position: [Math.round(position[0]), Math.round(position[1])] };
     let next = ops.addNodes(this.doc, [node]);
-    if (link) {
-      const ports = link.side === 'output' ? info.inputs : info.outputs;
-      const from = this.doc.nodes.find((n) => n.id === link.nodeId);
-      const fromInfo = from && this.typeMap.get(from.type);
-      for (const port of Object.keys(ports)) {
-        const edge: GraphEdge =
-          link.side === 'output' ? { from: [link.nodeId, link.port], to: [id, port] } : { from: [id, port], to: [link.nodeId, link.port] };
-        const check =
-          link.side === 'output'
-            ? checkConnection(fromInfo, link.port, info, port)
-            : checkConnection(info, port, fromInfo, link.port);
-        if (check.ok) {
-          next = ops.connect(next, edge);
-          break;
-        }
-      }
-    }
+    const edge = link && firstFittingEdge(this.doc, this.typeMap, info, id, link);
+    if (edge) next = ops.connect(next, edge);
     this.commit(next, `Add ${type}`, [id]);
     this.set({ selection: [id] });
     return id;
@@ -334,19 +320,4 @@ export class EditorEngine {
   onRuntimeEvent = (ev: RuntimeEvent): void => {
     this.set({ run: reduceRunEvent(this.current.run, ev) });
   };
-}
-
-/** Nodes whose content differs between two documents (for stale marks after undo/redo). */
-function changedNodes(a: GraphDocument, b: GraphDocument): string[] {
-  const before = new Map(a.nodes.map((n) => [n.id, n]));
-  const out: string[] = [];
-  for (const n of b.nodes) {
-    const old = before.get(n.id);
-    if (!old || old.params !== n.params || old.type !== n.type) out.push(n.id);
-  }
-  const edgesA = new Set(a.edges.map(ops.edgeKey));
-  const edgesB = new Set(b.edges.map(ops.edgeKey));
-  for (const e of b.edges) if (!edgesA.has(ops.edgeKey(e))) out.push(e.to[0]);
-  for (const e of a.edges) if (!edgesB.has(ops.edgeKey(e))) out.push(e.to[0]);
-  return out;
 }

@@ -1,4 +1,5 @@
 import type { PortSpec } from '../../nodes/types';
+import type { GraphDocument, GraphEdge } from '../../runtime/graph/document';
 import type { NodeTypeInfo } from '../../runtime/worker/protocol';
 import type { SocketType } from '../../runtime/values/types';
 
@@ -54,4 +55,23 @@ export function typesFitting(
     }
   }
   return out;
+}
+
+/** The edge joining a new node (`info`, `id`) to a dropped wire's socket: its first port that fits. */
+export function firstFittingEdge(
+  doc: GraphDocument,
+  types: ReadonlyMap<string, NodeTypeInfo>,
+  info: NodeTypeInfo,
+  id: string,
+  link: { nodeId: string; port: string; side: 'input' | 'output' },
+): GraphEdge | undefined {
+  const other = doc.nodes.find((n) => n.id === link.nodeId);
+  const otherInfo = other && types.get(other.type);
+  const ports = link.side === 'output' ? info.inputs : info.outputs;
+  for (const port of Object.keys(ports)) {
+    const fromOutput = link.side === 'output';
+    const check = fromOutput ? checkConnection(otherInfo, link.port, info, port) : checkConnection(info, port, otherInfo, link.port);
+    if (check.ok) return fromOutput ? { from: [link.nodeId, link.port], to: [id, port] } : { from: [id, port], to: [link.nodeId, link.port] };
+  }
+  return undefined;
 }

@@ -189,4 +189,17 @@ describe('EditorEngine', () => {
     await e.registerFolder('sd2', []);
     expect(e.doc.nodes.find((n) => n.id === 'model')?.params.source).toBe('folder:sd2');
   });
+
+  it('connects a node chosen after a wire drop through its first fitting port', async () => {
+    const { e } = await engine();
+    e.addNode('TextEncode', [0, 0]);
+    e.addNode('Slerp', [200, 0], { nodeId: 'textencode', port: 'embedding', side: 'output' });
+    expect(e.doc.edges).toEqual([{ from: ['textencode', 'embedding'], to: ['slerp', 'a'] }]);
+    e.addNode('Preview', [400, 0], { nodeId: 'slerp', port: 'embedding', side: 'output' });
+    expect(e.doc.edges).toContainEqual({ from: ['slerp', 'embedding'], to: ['preview', 'image'] });
+    e.addNode('TextEncode', [0, 200], { nodeId: 'slerp', port: 'b', side: 'input' });
+    expect(e.doc.edges).toContainEqual({ from: ['textencode-2', 'embedding'], to: ['slerp', 'b'] });
+    e.undo();
+    expect(e.doc.nodes.map((n) => n.id)).toEqual(['textencode', 'slerp', 'preview']);
+  });
 });
