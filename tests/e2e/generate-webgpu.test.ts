@@ -84,6 +84,8 @@ describe('text-to-image in Chromium on WebGPU', () => {
     expect(result.events.some((e) => e.type === 'model-progress')).toBe(true);
     // the worker's downloads are visible here, so the reload test below can trust an empty list
     expect(requests).toContain(new URL('models/tiny/unet/model.onnx', app.url).href);
+    // onnxruntime-web's wasm comes from the app's ./ort/ folder (ort.env.wasm.wasmPaths)
+    expect(requests.filter((u) => /\/ort\/ort-wasm-simd-threaded\.\w+\.wasm$/.test(u)).length).toBeGreaterThan(0);
     const gpu = previewPixels(result.events);
     const cpu = await runInNode(doc);
     let diff = 0;
