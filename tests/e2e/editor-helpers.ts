@@ -1,4 +1,5 @@
-import type { Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './harness';
 
 /** Shared steps for the editor's end-to-end tests: they drive the app only through its test hooks. */
 
@@ -50,4 +51,17 @@ export async function downloadBytes(page: Page, click: () => Promise<void>): Pro
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(c as Buffer);
   return { name: download.suggestedFilename(), bytes: Buffer.concat(chunks) };
+}
+
+/**
+ * Chromium without the WebGPU flags, so the runtime falls back to wasm. The editor's tests are
+ * about the editor; WebGPU on SwiftShader runs a UNet about 50x slower than wasm, and the runtime's
+ * own tests cover WebGPU.
+ */
+export function launchWasmBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_FLAGS.filter((f) => !/webgpu|swiftshader/i.test(f)),
+  });
 }
