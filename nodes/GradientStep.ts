@@ -16,7 +16,7 @@ export const GradientStep = defineNode({
   category: 'Zone',
   doc:
     'Optimization zone: runs its body (everything between "current" and "loss") once per iteration, ' +
-    'backpropagates the loss to "current" and updates the embedding. "result" is the best embedding seen.',
+    'backpropagates the loss to "current" and updates the embedding. "result" is the best (or the last) embedding seen.',
   zone: 'gradient',
   inputs: {
     init: { type: 'Embedding', doc: 'Starting embedding (batch items are optimized as separate groups, e.g. prompt and negative).' },
@@ -24,7 +24,7 @@ export const GradientStep = defineNode({
   },
   outputs: {
     current: { type: 'Embedding', doc: 'The embedding of this iteration (feeds the body).' },
-    result: { type: 'Embedding', doc: 'After the last iteration: the best embedding seen.' },
+    result: { type: 'Embedding', doc: 'After the last iteration: the best (or last) embedding seen.' },
     step: { type: 'Number', doc: 'The iteration number, for schedules inside the body.' },
   },
   params: {
@@ -37,6 +37,12 @@ export const GradientStep = defineNode({
     fixedRows: { kind: 'numberList', default: [0], integer: true, min: 0, doc: 'Token rows that never change (BOS by default).' },
     tieRows: { kind: 'boolean', default: false, doc: 'Optimize one vector shared by all free rows, starting from the last one (seed-invariant method).' },
     keepStatistics: { kind: 'boolean', default: false, doc: 'After each step restore the initial mean and std and reset the optimizer (the paper\'s aesthetic runs).' },
+    result: {
+      kind: 'enum',
+      options: ['best', 'last'],
+      default: 'best',
+      doc: '"best": the embedding with the best objective seen; "last": the final one (for objectives that change with the step, such as a seed curriculum).',
+    },
   },
   async run(ctx, inputs, p) {
     const zone = zoneOf(ctx);
@@ -77,7 +83,7 @@ export const GradientStep = defineNode({
     }
     return {
       current: asValue(last),
-      result: asValue(best?.item ?? last),
+      result: asValue(p.result === 'last' ? last : (best?.item ?? last)),
       step: { kind: 'Number', values: [p.iterations] },
     };
   },

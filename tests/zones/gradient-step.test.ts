@@ -53,6 +53,17 @@ describe('GradientStep', () => {
     for (let i = 1; i < objective.length; i++) expect(objective[i]).toBeGreaterThan(objective[i - 1]);
   });
 
+  it('result "last" returns the final embedding even when an earlier one scored better', async () => {
+    // SGD with a huge lr jumps far past the target: the start stays the best, the last is worse.
+    const { nodes, edges } = zoneDoc({ iterations: 2, optimizer: 'sgd', lr: 5, result: 'last' });
+    await runDoc(reg, nodes, edges);
+    const lastFree = seen!.tensor.data[2];
+    const best = zoneDoc({ iterations: 2, optimizer: 'sgd', lr: 5 });
+    await runDoc(reg, best.nodes, best.edges);
+    expect(seen!.tensor.data[2]).toBe(2);
+    expect(lastFree).not.toBe(2);
+  });
+
   it('with tied rows moves all free rows together from the last one', async () => {
     const { nodes, edges } = zoneDoc({ iterations: 3, optimizer: 'sgd', lr: 0.1, tieRows: true });
     await runDoc(reg, nodes, edges);
