@@ -5,6 +5,7 @@ import {
 } from '../onnx/index';
 import { buildVjpGraph, prune } from './driver';
 import { graphInfo } from './graph-info';
+import { dedupe, foldShapes } from './fold';
 import { shareWeights } from './weights';
 
 export { rules, noGradOps } from './rules';
@@ -41,7 +42,10 @@ export function buildVjpModel(forwardBytes: Uint8Array, opts: VjpOptions): VjpMo
   const opset = opsetOf(fwd);
   const info = graphInfo(graph, opset);
   const vjp = buildVjpGraph(graph, info, opset, opts);
-  const nodes = prune(vjp.nodes, vjp.outputs);
+  const keep = new Set([...vjp.inputs, ...(graph.initializer ?? []).map((t) => t.name ?? '')]);
+  const taken = new Set([...keep, ...vjp.nodes.flatMap((n) => n.output ?? [])]);
+  const folded = foldShapes(prune(vjp.nodes, vjp.outputs), info, keep, taken);
+  const nodes = prune(dedupe(folded, new Set(vjp.outputs)), vjp.outputs);
   const used = new Set(nodes.flatMap((n) => n.input ?? []));
   const location = opts.forwardPath ?? 'forward.onnx';
   const shared = shareWeights(forwardBytes, graph.initializer ?? [], nodes, used, location, opts.rebaseExternal);

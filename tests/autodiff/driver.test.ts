@@ -84,6 +84,30 @@ describe('VJP driver', () => {
     }
   });
 
+  it('reads dim params through exporter shape math: no run-time shape ops, batch stays dynamic', async () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', 'float32', ['B', 4, 6]);
+    const w = b.initializer('w', new Float32Array([0.5, -2]), [2, 1]);
+    // torch-style: Reshape(x, Concat(Unsqueeze(Gather(Shape(x), 0)), [2, -1]))
+    const batch = b.op('Unsqueeze', [b.op('Gather', [b.op('Shape', [x]), b.initializer('i0', new BigInt64Array([0n]), [])]), b.initializer('a0', new BigInt64Array([0n]), [1])]);
+    const y = b.op('Reshape', [x, b.op('Concat', [batch, b.initializer('rest', new BigInt64Array([2n, -1n]), [2])], { axis: 0 })]);
+    const t = b.op('Reshape', [b.op('Mul', [y, w]), b.op('Shape', [x])]);
+    b.output(b.op('ReduceSum', [b.op('Add', [t, b.op('Mul', [x, x])])], { keepdims: 0 }), 'float32', [], 'loss');
+    const vjp = buildVjpModel(b.toBytes(), { wrt: ['x'], of: 'loss' });
+    const ops = (loadModel(vjp.model).graph?.node ?? []).map((n) => n.opType);
+    expect(ops).not.toContain('NonZero');
+    // one Shape only: the scalar loss's cotangent expanded to x's run-time shape
+    expect(ops.filter((o) => o === 'Shape')).toHaveLength(1);
+    const s = await ort.InferenceSession.create(vjp.model, { executionProviders: ['wasm'], externalData: vjp.externalData });
+    for (const B of [1, 3]) {
+      const xs = Array.from({ length: B * 24 }, (_, i) => Math.sin(i));
+      const out = await s.run({ x: f32(xs, [B, 4, 6]), grad_loss: f32([1], []) });
+      expect(out.grad_x.dims).toEqual([B, 4, 6]);
+      const want = xs.map((v, i) => [0.5, -2][Math.floor((i % 24) / 12)] + 2 * v);
+      [...(out.grad_x.data as Float32Array)].forEach((g, i) => expect(g).toBeCloseTo(want[i], 5));
+    }
+  });
+
   it('shares inline weights through external-data references into the forward bytes', async () => {
     const n = 256;
     const w = Float32Array.from({ length: n * n }, (_, i) => Math.cos(i));
