@@ -88,4 +88,16 @@ describe('editor with the text-to-image template', () => {
     await page.waitForSelector(nodeSel('prompt'));
     expect(await page.locator(`${nodeSel('prompt')} textarea[data-param=text]`).inputValue()).toBe('kept after reload');
   });
+
+  // Skipped until the runtime yields to its message loop between denoising steps: today the
+  // worker only reads the editor's cancel() after Generate has finished (seen: 8 s later, run 'ok').
+  it.skip('cancels a run in progress', async () => {
+    await page.fill(`${nodeSel('generate')} input[data-param=steps]`, '500');
+    await page.click('[data-testid=run]');
+    await page.waitForSelector(`${nodeSel('generate')}[data-status=running]`, { timeout: RUN_MS });
+    await page.click('[data-testid=cancel]');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=run]')?.hasAttribute('disabled'), null, { timeout: 60_000 });
+    expect(await page.evaluate(() => window.studio!.engine.state.run.lastStatus)).toBe('cancelled');
+    expect(await statusOf(page, 'generate')).not.toBe('done');
+  }, RUN_MS + 60_000);
 });
