@@ -9,16 +9,48 @@ const epsOf = (a: RuleArgs, dflt: number) => Number(attr(a.node, 'epsilon') ?? d
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 /**
- * xhat = (x - mean) / sqrt(var + eps) over `axes`; given gh = dL/dxhat,
+ * Given xhat and rstd over `axes` and gh = dL/dxhat:
  * dx = rstd * (gh - mean(gh) - xhat * mean(gh * xhat)).
  */
-function normBackward(e: Emitter, x: string, gh: string, axes: number[], eps: number): { dx: string; xhat: string } {
+function projectBack(e: Emitter, gh: string, xhat: string, rstd: string, axes: number[]): string {
+  const inner = e.op('Sub', [e.op('Sub', [gh, e.mean(gh, axes)]), e.op('Mul', [xhat, e.mean(e.op('Mul', [gh, xhat]), axes)])]);
+  return e.op('Mul', [inner, rstd]);
+}
+
+/** 1 / sqrt(var + eps) of x over `axes`, recomputed, and x - mean. */
+function stats(e: Emitter, x: string, axes: number[], eps: number): { xc: string; rstd: string } {
   const xc = e.op('Sub', [x, e.mean(x, axes)]);
   const variance = e.mean(e.op('Mul', [xc, xc]), axes);
-  const rstd = e.op('Div', [e.scalar(1, x), e.op('Sqrt', [e.op('Add', [variance, e.scalar(eps, x)])])]);
+  const rstd = e.op('Pow', [e.op('Add', [variance, e.scalar(eps, x)]), e.scalar(-0.5, x)]);
+  return { xc, rstd };
+}
+
+/** xhat = (x - mean) / sqrt(var + eps) over `axes`, recomputed from x, and dx. */
+function normBackward(e: Emitter, x: string, gh: string, axes: number[], eps: number): { dx: string; xhat: string } {
+  const { xc, rstd } = stats(e, x, axes, eps);
   const xhat = e.op('Mul', [xc, rstd]);
-  const inner = e.op('Sub', [e.op('Sub', [gh, e.mean(gh, axes)]), e.op('Mul', [xhat, e.mean(e.op('Mul', [gh, xhat]), axes)])]);
-  return { dx: e.op('Mul', [rstd, inner]), xhat };
+  return { dx: projectBack(e, gh, xhat, rstd, axes), xhat };
+}
+
+const allEqual = (v: number[] | undefined, to: number) => !!v && v.length > 0 && v.every((q) => q === to);
+
+/**
+ * LayerNormalization in float32 already computes Mean and InvStdDev (its optional outputs):
+ * the forward node is asked for them instead of recomputing the statistics.
+ */
+function layerNormStats(a: RuleArgs, axes: number[]): { mean: string; rstd: string } | null {
+  const { node, x, y, e } = a;
+  if (e.dtype(x[0]) !== 1 || attrInt(node, 'stash_type', 1) !== 1) return null;
+  const xd = e.dims(x[0]);
+  const outs = [...(node.output ?? [])];
+  const dims = xd ? xd.map((d, i) => (axes.includes(i) ? 1 : d)) : null;
+  for (const k of [1, 2]) {
+    if (outs[k]) continue;
+    outs[k] = e.fresh(k === 1 ? 'ln_mean' : 'ln_invstd');
+    e.info.set(outs[k], { dtype: 1, dims });
+  }
+  node.output = outs;
+  return { mean: outs[1], rstd: outs[2] };
 }
 
 export function layerNormGrad(a: RuleArgs): Grads {
@@ -28,19 +60,35 @@ export function layerNormGrad(a: RuleArgs): Grads {
   const axis = attrInt(node, 'axis', -1);
   const axes = range(axis < 0 ? axis + r : axis, r);
   const G = g[0]!;
-  const { dx, xhat } = normBackward(e, x[0], e.op('Mul', [G, x[1]]), axes, epsOf(a, 1e-5));
+  const gh = allEqual(e.value(x[1]), 1) ? G : e.op('Mul', [G, x[1]]);
+  const st = layerNormStats(a, axes);
+  let dx: string;
+  let xhat: string;
+  if (st) {
+    xhat = e.op('Mul', [e.op('Sub', [x[0], st.mean]), st.rstd]);
+    dx = projectBack(e, gh, xhat, st.rstd, axes);
+  } else ({ dx, xhat } = normBackward(e, x[0], gh, axes, epsOf(a, 1e-5)));
   const ds = wants(1) ? unbroadcast(e, e.op('Mul', [G, xhat]), x[1]) : null;
   const db = x[2] && wants(2) ? unbroadcast(e, G, x[2]) : null;
   return [dx, ds, db];
 }
 
 export function instanceNormGrad(a: RuleArgs): Grads {
-  const { g, x, e, wants } = a;
+  const { g, x, y, e, wants } = a;
   const r = e.rank(x[0]);
   const perChannel = (t: string) => e.op('Reshape', [t, e.ints([-1, ...Array(r - 2).fill(1)])]);
   const G = g[0]!;
-  const { dx, xhat } = normBackward(e, x[0], e.op('Mul', [G, perChannel(x[1])]), range(2, r), epsOf(a, 1e-5));
-  const outer = [0, ...range(2, r)];
+  const axes = range(2, r);
+  const unitScale = allEqual(e.value(x[1]), 1);
+  const gh = unitScale ? G : e.op('Mul', [G, perChannel(x[1])]);
+  let dx: string;
+  let xhat: string;
+  if (unitScale && allEqual(e.value(x[2]), 0)) {
+    // scale 1, bias 0 (how torch exports GroupNorm): the forward output is xhat itself
+    xhat = y[0];
+    dx = projectBack(e, gh, xhat, stats(e, x[0], axes, epsOf(a, 1e-5)).rstd, axes);
+  } else ({ dx, xhat } = normBackward(e, x[0], gh, axes, epsOf(a, 1e-5)));
+  const outer = [0, ...axes];
   const ds = wants(1) ? e.sum(e.op('Mul', [G, xhat]), outer, false) : null;
   const db = wants(2) ? e.sum(G, outer, false) : null;
   return [dx, ds, db];

@@ -19,9 +19,9 @@ const BOOL = 9;
 export function tensorInfo(t: TensorProto): Info {
   const dims = tensorDims(t);
   const n = dims.reduce((a, b) => a * b, 1);
-  // float values only for tiny vectors (Resize scales), never for weights
+  // float values only for small vectors (Resize scales, norm scales), never for weights
   const float = FLOATS.includes(t.dataType ?? 0);
-  const value = (float ? dims.length <= 1 && n <= 8 : n <= 64) ? tensorValues(t) ?? undefined : undefined;
+  const value = (float ? dims.length <= 1 && n <= 64 : n <= 64) ? tensorValues(t) ?? undefined : undefined;
   return { dtype: t.dataType ?? 0, dims, value };
 }
 

@@ -43,6 +43,23 @@ export const nnCases: Case[] = [
     build: (b, v) => b.op('LayerNormalization', [v.x, v.s], { axis: 1 }),
   },
   {
+    // float32: the statistics come from the forward node's Mean/InvStdDev outputs
+    op: 'LayerNormalization', name: 'LayerNormalization float32 axis -1 (forward Mean/InvStdDev)', dtype: F32,
+    inputs: { x: { dims: [2, 3, 4] }, s: { dims: [4] }, b: { dims: [4] } },
+    build: (b, v) => b.op('LayerNormalization', [v.x, v.s, v.b], { epsilon: float(1e-5) }),
+  },
+  {
+    op: 'LayerNormalization', name: 'LayerNormalization float32 axis 1, constant unit scale', dtype: F32,
+    inputs: { x: { dims: [2, 3, 2] } },
+    build: (b, v) => b.op('LayerNormalization', [v.x, b.initializer('one', new Float32Array(6).fill(1), [3, 2])], { axis: 1 }),
+  },
+  {
+    // torch's GroupNorm export: unit scale, zero bias, so xhat is the forward output itself
+    op: 'InstanceNormalization', name: 'InstanceNormalization, constant unit scale and zero bias', dtype: F32,
+    inputs: { x: { dims: [2, 3, 5] } },
+    build: (b, v) => b.op('InstanceNormalization', [v.x, b.initializer('one', new Float32Array(3).fill(1), [3]), b.initializer('zero', new Float32Array(3), [3])]),
+  },
+  {
     op: 'InstanceNormalization', name: 'InstanceNormalization [2,3,4,2]', dtype: F32,
     inputs: { x: { dims: [2, 3, 4, 2] }, s: { dims: [3] }, b: { dims: [3] } },
     build: (b, v) => b.op('InstanceNormalization', [v.x, v.s, v.b], { epsilon: float(1e-5) }),
