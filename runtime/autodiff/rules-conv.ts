@@ -65,11 +65,16 @@ function inputGrad(e: Emitter, g: string, x: string, w: string, a: ConvAttrs): s
   if (a.strides.every((s) => s === 1)) return e.op('ConvTranspose', [g, w], { ...attrs, pads: a.pads });
   const begin = a.pads.slice(0, a.sp);
   const t = e.op('ConvTranspose', [g, w], { ...attrs, pads: [...begin, ...Array(a.sp).fill(0)] });
+  const [td, xd] = [e.dims(t), e.dims(x)];
+  const fits = td && xd && xd.slice(2).every((d, i) => typeof d === 'number' && d === td[i + 2]);
+  if (fits) return t; // the end padding was fully used: already x's size
   const want = spatial(e, x, a.sp);
   const short = e.op('Max', [e.op('Sub', [want, spatial(e, t, a.sp)]), e.ints([0])]);
   const padded = e.op('Pad', [t, e.op('Concat', [e.ints(Array(a.sp + 4).fill(0)), short], { axis: 0 })]);
   const axes = [...Array(a.sp).keys()].map((i) => i + 2);
-  return e.op('Slice', [padded, e.ints(Array(a.sp).fill(0)), want, e.ints(axes)]);
+  const dx = e.op('Slice', [padded, e.ints(Array(a.sp).fill(0)), want, e.ints(axes)]);
+  if (xd) e.info.set(dx, { dtype: e.dtype(x), dims: xd }); // x's shape, whatever inference made of the pads
+  return dx;
 }
 
 export function convGrad({ node, g, x, e, wants }: RuleArgs): Grads {
