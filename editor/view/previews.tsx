@@ -26,7 +26,14 @@ export function Previews({ images, compact }: { images: PreviewImage[]; compact?
     <div className={compact ? 'previews compact' : 'previews'} style={compact ? undefined : { gridTemplateColumns: `repeat(${cols}, 1fr)` }}>
       {urls.map((u, i) => (
         <figure key={u} className="preview">
-          <img data-testid="preview" src={u} alt={images[i]?.label ?? `image ${i + 1}`} onClick={() => lightbox.open(urls, i)} draggable={false} />
+          <img
+            data-testid="preview"
+            src={u}
+            alt={images[i]?.label ?? `image ${i + 1}`}
+            title={images[i]?.label}
+            onClick={() => lightbox.open(urls, i)}
+            draggable={false}
+          />
           {images[i]?.label && urls.length > 1 && <figcaption>{images[i].label}</figcaption>}
         </figure>
       ))}

@@ -100,4 +100,21 @@ describe('editor with the text-to-image template', () => {
     expect(await page.evaluate(() => window.studio!.engine.state.run.lastStatus)).toBe('cancelled');
     expect(await statusOf(page, 'generate')).not.toBe('done');
   }, RUN_MS + 60_000);
+
+  it('lets a person steer the human-feedback template through its Pick zone', async () => {
+    await page.click('[data-testid=templates]');
+    await page.click('[data-testid=template][data-template=human-feedback]');
+    await page.waitForSelector('[data-node-type=Pick]');
+    await page.click('[data-testid=run]');
+    await page.waitForSelector('[data-testid=pick-candidate]', { timeout: RUN_MS });
+    expect(await page.textContent(`${nodeSel('pick')} .pick-head`)).toMatch(/Round 1/);
+    expect(await page.locator('[data-testid=pick-next]').isDisabled()).toBe(true);
+    await page.locator('[data-testid=pick-candidate]').nth(1).click();
+    await page.click('[data-testid=pick-next]');
+    await expect.poll(() => page.locator(`${nodeSel('pick')} .pick-head`).textContent(), { timeout: RUN_MS }).toMatch(/Round 2/);
+    await page.click('[data-testid=pick-done]');
+    await page.waitForFunction(() => !window.studio!.engine.state.run.running, null, { timeout: RUN_MS });
+    expect(await statusOf(page, 'pick')).toBe('done');
+    await page.locator(`${nodeSel('after_preview')} img[data-testid=preview]`).first().waitFor();
+  }, 2 * RUN_MS);
 });
