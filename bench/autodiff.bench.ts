@@ -22,7 +22,7 @@ export default async function autodiffBench(): Promise<void> {
   const gradient = await ort.InferenceSession.create(vjp.model, { externalData: vjp.externalData });
   try {
     const sample = new ort.Tensor('float32', torchRandn(0, [2, 4, 8, 8]), [2, 4, 8, 8]);
-    const ehsDims = [...(forward.inputMetadata.find((m) => m.name === 'encoder_hidden_states') as { shape: (number | string)[] }).shape];
+    const ehsDims = [...(forward.inputMetadata.find((m) => m.name === 'encoder_hidden_states') as unknown as { shape: (number | string)[] }).shape];
     const tokens = Number(ehsDims[1]);
     const dim = Number(ehsDims[2]);
     const ehs = new ort.Tensor('float32', torchRandn(1, [2, tokens, dim]), [2, tokens, dim]);

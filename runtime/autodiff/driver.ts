@@ -127,7 +127,7 @@ export function prune(nodes: NodeProto[], outputs: string[]): NodeProto[] {
 }
 
 /** Names that If/Loop/Scan bodies read from the enclosing graph (a superset is harmless). */
-function subgraphInputs(n: NodeProto): string[] {
+export function subgraphInputs(n: NodeProto): string[] {
   const graphs = (n.attribute ?? []).flatMap((a) => [...(a.g ? [a.g] : []), ...(a.graphs ?? [])]);
   return graphs.flatMap((g) => (g.node ?? []).flatMap((m) => [...(m.input ?? []), ...subgraphInputs(m)]));
 }

@@ -3,7 +3,7 @@ import {
   loadModel, modelInputs, modelOutputs, onnx, opsetOf, saveModel, makeValueInfo, dtypeName,
   type TensorInfo,
 } from '../onnx/index';
-import { buildVjpGraph, prune } from './driver';
+import { buildVjpGraph, prune, subgraphInputs } from './driver';
 import { graphInfo } from './graph-info';
 import { dedupe, foldShapes } from './fold';
 import { shareWeights } from './weights';
@@ -45,7 +45,9 @@ export function buildVjpModel(forwardBytes: Uint8Array, opts: VjpOptions): VjpMo
   const keep = new Set([...vjp.inputs, ...(graph.initializer ?? []).map((t) => t.name ?? '')]);
   const taken = new Set([...keep, ...vjp.nodes.flatMap((n) => n.output ?? [])]);
   const folded = foldShapes(prune(vjp.nodes, vjp.outputs), info, keep, taken);
-  const nodes = prune(dedupe(folded, new Set(vjp.outputs)), vjp.outputs);
+  // outputs and names read inside If/Loop bodies keep their names
+  const fixed = new Set([...vjp.outputs, ...folded.flatMap(subgraphInputs)]);
+  const nodes = prune(dedupe(folded, fixed), vjp.outputs);
   const used = new Set(nodes.flatMap((n) => n.input ?? []));
   const location = opts.forwardPath ?? 'forward.onnx';
   const shared = shareWeights(forwardBytes, graph.initializer ?? [], nodes, used, location, opts.rebaseExternal);
