@@ -82,6 +82,7 @@ function RuntimeStatus({ engine }: { engine: EditorEngine }) {
   const models = useEngine(engine, (s) => s.run.models);
   const running = useEngine(engine, (s) => s.run.running);
   const lastStatus = useEngine(engine, (s) => s.run.lastStatus);
+  const waiting = useEngine(engine, (s) => Object.values(s.run.nodes).some((n) => n.pick));
   const loading = Object.entries(models).filter(([, m]) => m.total > 0 && m.loaded < m.total);
   return (
     <div className="status">
@@ -93,7 +94,9 @@ function RuntimeStatus({ engine }: { engine: EditorEngine }) {
           </span>
         </span>
       ))}
-      <span className={`run-state ${running ? 'running' : lastStatus ?? 'idle'}`}>{running ? 'running' : lastStatus ?? 'ready'}</span>
+      <span className={`run-state ${waiting ? 'waiting' : running ? 'running' : lastStatus ?? 'idle'}`} data-testid="run-state">
+        {waiting ? 'your pick' : running ? 'running' : lastStatus ?? 'ready'}
+      </span>
       <span className={`backend ${backend?.name ?? 'unknown'}`} data-testid="backend" title={backend?.notice ?? 'The backend shows after the first run'}>
         {backend ? (backend.name === 'webgpu' ? 'WebGPU' : 'wasm') : '—'}
       </span>
