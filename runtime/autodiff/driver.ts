@@ -68,6 +68,11 @@ export function buildVjpGraph(
   taken.add(cot);
   info.set(cot, { dtype: info.get(of)?.dtype ?? 1, dims: info.get(of)?.dims ?? null });
   const e = new Emitter(info, opset, taken);
+  for (const n of nodes) {
+    for (const o of n.output ?? []) e.producer.set(o, n);
+    for (const v of [...(n.input ?? []), ...subgraphInputs(n)]) e.readers.set(v, (e.readers.get(v) ?? 0) + 1);
+  }
+  for (const o of [...(graph.output ?? []).map((v) => v.name ?? ''), of]) e.readers.set(o, (e.readers.get(o) ?? 0) + 1);
   const contrib = new Map<string, string[]>([[of, [cot]]]);
   const total = (v: string): string | null => {
     const parts = contrib.get(v);

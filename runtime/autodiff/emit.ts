@@ -18,6 +18,9 @@ export class Emitter {
   readonly nodes: NodeProto[] = [];
   private readonly cache = new Map<string, string>();
   private counter = 0;
+  /** forward graph: the node producing each value, and how many nodes or graph outputs read it */
+  producer = new Map<string, NodeProto>();
+  readers = new Map<string, number>();
 
   constructor(
     readonly info: Map<string, Info>,

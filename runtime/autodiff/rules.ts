@@ -24,11 +24,28 @@ function extremumGrad({ g, x, y, e }: RuleArgs): (string | null)[] {
   return hits.map((h) => e.op('Where', [h, share, e.scalar(0, y[0])]));
 }
 
+/**
+ * SiLU, x * Sigmoid(x), where nothing else reads the Sigmoid: one fused gradient,
+ * g * s * (1 + x * (1 - s)), instead of a Mul rule, a Sigmoid rule and their sum.
+ */
+function siluGrad({ g, x, e }: RuleArgs): (string | null)[] | null {
+  for (const k of [0, 1]) {
+    const s = x[1 - k];
+    const p = e.producer.get(s);
+    if (p?.opType !== 'Sigmoid' || p.input?.[0] !== x[k] || e.readers.get(s) !== 1) continue;
+    const one = e.scalar(1, s);
+    const w = e.op('Mul', [s, e.op('Add', [e.op('Mul', [x[k], e.op('Sub', [one, s])]), one])]);
+    const dx = e.op('Mul', [g[0]!, w]);
+    return k === 0 ? [dx, null] : [null, dx];
+  }
+  return null;
+}
+
 export const rules: Record<string, Rule> = {
   // elementwise, broadcasting
   Add: { broadcast: true, grad: ({ g }) => [g[0], g[0]] },
   Sub: { broadcast: true, grad: ({ g, e }) => [g[0], e.op('Neg', [g[0]!])] },
-  Mul: { broadcast: true, grad: ({ g, x, e }) => [e.op('Mul', [g[0]!, x[1]]), e.op('Mul', [g[0]!, x[0]])] },
+  Mul: { broadcast: true, grad: (a) => siluGrad(a) ?? [a.e.op('Mul', [a.g[0]!, a.x[1]]), a.e.op('Mul', [a.g[0]!, a.x[0]])] },
   Div: {
     broadcast: true,
     grad: ({ g, x, y, e }) => [e.op('Div', [g[0]!, x[1]]), e.op('Neg', [e.op('Div', [e.op('Mul', [g[0]!, y[0]]), x[1]])])],

@@ -40,6 +40,25 @@ export const patternCases: Case[] = [
     },
   },
   {
+    // SiLU as exported (x * sigmoid(x)): one fused gradient rule
+    // (float32: onnxruntime fuses the forward into QuickGelu, which has no double kernel)
+    op: 'Mul', name: 'SiLU x * Sigmoid(x), either operand order', dtype: 'float32',
+    inputs: { x: { dims: ['B', 5], feedDims: [2, 5] } },
+    build: (b, x) => {
+      const y = b.op('Neg', [x.x]);
+      return b.op('Add', [b.op('Mul', [x.x, b.op('Sigmoid', [x.x])]), b.op('Mul', [b.op('Sigmoid', [y]), y])]);
+    },
+  },
+  {
+    // a Sigmoid read elsewhere too keeps the plain Mul and Sigmoid rules
+    op: 'Mul', name: 'x * Sigmoid(x) with the Sigmoid also used elsewhere', dtype: 'float64',
+    inputs: { x: { dims: [2, 3] } },
+    build: (b, x) => {
+      const s = b.op('Sigmoid', [x.x]);
+      return b.op('Add', [b.op('Mul', [x.x, s]), b.op('Mul', [s, s])]);
+    },
+  },
+  {
     // a bias whose dims are unknown statically forces the run-time unbroadcast (NonZero path)
     op: 'Add', name: 'Add with both shapes unknown statically', dtype: 'float64',
     inputs: { a: { dims: ['A', 'B', 'C'], feedDims: [2, 3, 2] }, b: { dims: ['P', 'Q'], feedDims: [1, 2] } },
