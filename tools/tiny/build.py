@@ -57,7 +57,8 @@ def load_checkpoint(path: str = CKPT):
     return tok, te, unet, enc, dec, ck["scaling"]
 
 
-def publish(tok, te, unet, enc, dec, scaling, meta: dict, seeds, prompt_stride: int = 1, probe_it: bool = True):
+def publish(tok, te, unet, enc, dec, scaling, meta: dict, seeds, prompt_stride: int = 1, probe_it: bool = True,
+            sweep: bool = False):
     """Checkpoint, export ONNX + configs, probe, write quality.json. Returns probe result."""
     t0 = time.time()
     save_checkpoint(te, unet, enc, dec, scaling, meta)
@@ -67,7 +68,8 @@ def publish(tok, te, unet, enc, dec, scaling, meta: dict, seeds, prompt_stride: 
         return None
     res = probe.run_probe(tok, te, unet, dec, scaling, seeds=seeds, png_path=os.path.join(CACHE, "probe.png"),
                           prompt_stride=prompt_stride)
-    probe.write_quality(os.path.join(OUT, "quality.json"), res, scaling)
+    sw = probe.run_sweep(tok, te, unet, dec, scaling) if sweep else None
+    probe.write_quality(os.path.join(OUT, "quality.json"), res, scaling, sw)
     log(f"[publish] exported + probe {res['fraction']:.3f} (centre {res['centre_fraction']:.3f}, "
         f"border {res['border_fraction']:.3f}, {res['samples']} samples) in {time.time() - t0:.0f}s")
     return res
@@ -135,7 +137,7 @@ def main(argv=None) -> None:
                 "unet_seconds": stats["seconds"], "final": True}
 
     res = publish(tok, te, unet, enc, dec, scaling, meta, seeds=[int(x) for x in args.final_seeds.split(",")],
-                  probe_it=not (args.export_only and args.skip_probe))
+                  probe_it=not (args.export_only and args.skip_probe), sweep=True)
     path = fixtures.write_golden(tok, te, unet, dec, enc)
     log(f"golden fixtures: {path}")
     sizes = {k: os.path.getsize(os.path.join(OUT, k, "model.onnx")) / 1e6
