@@ -11,6 +11,8 @@ export interface HostServices extends RuntimeServices {
    * `builtin:tiny/unet/model.onnx`), an http(s) URL, or (Node only) a local path.
    */
   readBytes(location: string, signal?: AbortSignal): Promise<Uint8Array>;
+  /** Writes a file a graph produces (SaveEmbedding); returns where it went. Hosts without files omit it. */
+  saveBytes?(name: string, bytes: Uint8Array): Promise<string>;
 }
 
 export const BUILTIN_PREFIX = 'builtin:';

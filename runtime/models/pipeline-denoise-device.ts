@@ -7,6 +7,7 @@ import type { DiffusionModel } from './model';
 import { MAX_UNET_ROWS, timestepTensor, type Conditioning, type DenoiseOptions, type StepRecord } from './pipeline-denoise';
 import { buildStepGraph, stepInputNames, type StepGraphKind } from './step-graph';
 import { concatRows } from './tensor-util';
+import { yieldToHost } from '../host/yield';
 
 /**
  * Where the whole loop fits one UNet call per step on WebGPU with float32 latents, they can
@@ -91,6 +92,7 @@ export async function denoiseOnDevice(
     let x = init.x_next;
     let input = init.unet_in;
     for (let i = 0; i <= last; i++) {
+      await yieldToHost();
       options.signal?.throwIfAborted();
       const timestep = scheduler.timesteps[i];
       const { out_sample: out } = own(

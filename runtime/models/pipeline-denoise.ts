@@ -2,6 +2,7 @@ import { applyAffine, classifierFreeGuidance, type Scheduler } from '../schedule
 import type { Tensor } from '../values/types';
 import type { DiffusionModel } from './model';
 import { concatRows, rowSize, scale, sliceRows } from './tensor-util';
+import { yieldToHost } from '../host/yield';
 
 /** Text conditioning per latent row: `cond[i]` steers row i; `uncond` is the guidance baseline. */
 export interface Conditioning {
@@ -102,6 +103,7 @@ export async function denoise(
   const records: StepRecord[] = [];
   let x = applyAffine(scheduler.initNoiseSigma, noise.data, [], []);
   for (let i = 0; i <= last; i++) {
+    await yieldToHost();
     options.signal?.throwIfAborted();
     const inputScale = scheduler.scaleModelInput(i);
     const timestep = scheduler.timesteps[i];

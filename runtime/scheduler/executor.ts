@@ -7,6 +7,7 @@ import type { ResultCache } from './cache';
 import { KeyBook } from './keys';
 import { makePlan } from './plan';
 import { createZoneRuntime, type ZoneHandle } from './zone-runtime';
+import { yieldToHost } from '../host/yield';
 
 export interface ExecutorOptions {
   services: RuntimeServices;
@@ -65,6 +66,7 @@ export class GraphExecutor {
     const failed = new Set<string>();
     this.emitEvent({ type: 'run-start', runId, nodes: [...plan.needed] });
     for (const unit of plan.order) {
+      await yieldToHost();
       const members = [unit, ...(this.graph.zones.get(unit)?.nodes ?? [])];
       const mark = (s: NodeRunSummary) => members.forEach((m) => (nodes[m] = { ...s }));
       if (this.signal.aborted) {
@@ -139,6 +141,7 @@ export class GraphExecutor {
     const runs = new Map<string, BodyNodeRun>();
     const valueOf = (id: string) => overrides.get(id) ?? runs.get(id)?.outputs ?? this.results.get(id);
     for (const nodeId of nodeIds) {
+      await yieldToHost();
       if (this.signal.aborted) throw abortError();
       const def = this.graph.defs.get(nodeId)!;
       const params = this.graph.params.get(nodeId)!;
