@@ -49,7 +49,14 @@ async function buildOnce(): Promise<void> {
     }
     closeSync(fd);
     try {
-      await build({ configFile: CONFIG, logLevel: 'warn' });
+      // vitest sets NODE_ENV=test, which would make React's development build: test what ships.
+      const nodeEnv = process.env.NODE_ENV;
+      process.env.NODE_ENV = 'production';
+      try {
+        await build({ configFile: CONFIG, logLevel: 'warn', mode: 'production' });
+      } finally {
+        process.env.NODE_ENV = nodeEnv;
+      }
       writeFileSync(done, '');
     } catch (error) {
       writeFileSync(done, error instanceof Error ? error.message : String(error));
