@@ -35,7 +35,7 @@ export const SaveEmbedding = defineNode({
         ...(p.seeds.length > 0 ? { seeds: p.seeds } : {}),
       },
     });
-    await saveService(ctx.services)(file, bytes, 'application/octet-stream');
+    await saveService(ctx.services)(file, bytes, 'application/octet-stream', ctx.nodeId);
     ctx.progress(1, 1);
     return {};
   },

@@ -14,8 +14,16 @@ export interface NodeRun {
   /** A zone's objective per iteration, for the live loss plot. */
   history?: { step: number; objective: number }[];
   goal?: 'minimize' | 'maximize';
+  /** Files the node saved (SaveEmbedding), offered as downloads; the latest per name. */
+  files?: SavedFile[];
   /** A Pick zone waiting for a person to choose among candidates. */
   pick?: { round: number; images: PreviewImage[]; scores?: number[]; t: number };
+}
+
+export interface SavedFile {
+  name: string;
+  bytes: Uint8Array;
+  mime: string;
 }
 
 export interface RunState {
@@ -66,6 +74,10 @@ export function reduceRunEvent(state: RunState, ev: RuntimeEvent): RunState {
     }
     case 'node-error':
       return patchNode(state, ev.nodeId, { status: 'error', error: ev.message, progress: undefined });
+    case 'file': {
+      const files = (state.nodes[ev.nodeId]?.files ?? []).filter((f) => f.name !== ev.name);
+      return patchNode(state, ev.nodeId, { files: [...files, { name: ev.name, bytes: ev.bytes, mime: ev.mime }] });
+    }
     case 'zone-iteration': {
       const history = [...(state.nodes[ev.nodeId]?.history ?? []), { step: ev.step, objective: ev.objective }];
       return patchNode(state, ev.nodeId, { history, goal: ev.goal });

@@ -7,7 +7,7 @@ import { nodeById } from '../state/document-ops';
 import { portLabel, portTypes } from '../state/sockets';
 import { shallowEqualArrays, useEngine } from '../ui/use-engine';
 import { PickPanel } from './pick-panel';
-import { LossPlot, Previews } from './previews';
+import { Downloads, LossPlot, Previews } from './previews';
 import type { Schemes, StudioNode } from './rete-types';
 import { categoryColor, socketColor } from './theme';
 import { ParamWidget } from './widgets';
@@ -109,6 +109,11 @@ function NodeView({ engine, view, emit }: { engine: EditorEngine; view: StudioNo
       {run?.history && <LossPlot history={run.history} goal={run.goal} />}
       {collapsed && info && Object.keys(info.params).length > 0 && <div className="folded">{Object.keys(info.params).length} params folded</div>}
       {run?.previews && <Previews images={run.previews} compact={!!info && Object.keys(info.outputs).length > 0} />}
+      {run?.files && run.files.length > 0 && (
+        <Drag.NoDrag>
+          <Downloads files={run.files} />
+        </Drag.NoDrag>
+      )}
       {run?.scores && <div className="scores">{run.scores.map((s) => s.toPrecision(3)).join('  ')}</div>}
       {error && (
         <div className="node-error" data-testid="node-error" title={error}>

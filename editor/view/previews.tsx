@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { PreviewImage } from '../../runtime/worker/protocol';
+import type { SavedFile } from '../state/run-state';
 import { lightbox } from './lightbox';
 
 /** Object URLs for preview PNGs, revoked when the previews change or the view goes away. */
@@ -67,4 +68,28 @@ export function LossPlot({ history, goal }: { history: { step: number; objective
       </div>
     </div>
   );
+}
+
+/** Files a node saved (SaveEmbedding in the browser): one download link each. */
+export function Downloads({ files }: { files: SavedFile[] }) {
+  const [urls, setUrls] = useState<string[]>([]);
+  useEffect(() => {
+    const made = files.map((f) => URL.createObjectURL(new Blob([f.bytes as BlobPart], { type: f.mime })));
+    setUrls(made);
+    return () => made.forEach((u) => URL.revokeObjectURL(u));
+  }, [files]);
+  if (urls.length !== files.length) return null;
+  return (
+    <div className="downloads">
+      {files.map((f, i) => (
+        <a key={urls[i]} data-testid="download" href={urls[i]} download={f.name.split(/[\\/]/).pop()} title={`Download ${f.name}`}>
+          ⤓ {f.name} <span className="download-size">{formatBytes(f.bytes.byteLength)}</span>
+        </a>
+      ))}
+    </div>
+  );
+}
+
+function formatBytes(n: number): string {
+  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 }

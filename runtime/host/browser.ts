@@ -1,4 +1,5 @@
 import type { RuntimeServices } from '../../nodes/types';
+import type { RuntimeEvent } from '../worker/protocol';
 import { createBrowserModelService } from '../models/service-browser';
 import { BUILTIN_PREFIX, fetchBytes, type HostServices } from './services';
 
@@ -10,6 +11,7 @@ export interface BrowserHostOptions {
 /** Host services for the Worker: everything comes over fetch. */
 export function browserServices(extra: RuntimeServices = {}, options: BrowserHostOptions = {}): HostServices {
   const base = new URL(options.builtinBase ?? '/models/', self.location.href);
+  const listeners = new Set<(event: RuntimeEvent) => void>();
   return {
     models: createBrowserModelService({ appBase: new URL('../', base).href }),
     ...extra,
@@ -17,6 +19,18 @@ export function browserServices(extra: RuntimeServices = {}, options: BrowserHos
     async readBytes(location, signal) {
       if (location.startsWith(BUILTIN_PREFIX)) return fetchBytes(new URL(location.slice(BUILTIN_PREFIX.length), base), signal);
       return fetchBytes(new URL(location, self.location.href), signal);
+    },
+    /** No file system here: the file goes to the editor as a `file` event, which offers it as a download. */
+    async saveBytes(name, bytes, mime = 'application/octet-stream', nodeId = '') {
+      if (listeners.size === 0) throw new Error(`cannot save "${name}": no run is listening for files`);
+      // a copy of its own: the event transfers (detaches) its buffer
+      const event: RuntimeEvent = { type: 'file', nodeId, name, bytes: bytes.slice(), mime };
+      for (const listener of listeners) listener(event);
+      return `download ${name}`;
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { RuntimeServices } from '../../nodes/types';
+import type { RuntimeEvent } from '../worker/protocol';
 
 /**
  * What every host gives nodes. Model-backed nodes add their own services (model loader,
@@ -11,8 +12,14 @@ export interface HostServices extends RuntimeServices {
    * `builtin:tiny/unet/model.onnx`), an http(s) URL, or (Node only) a local path.
    */
   readBytes(location: string, signal?: AbortSignal): Promise<Uint8Array>;
-  /** Writes a file a graph produces (SaveEmbedding); returns where it went. Hosts without files omit it. */
-  saveBytes?(name: string, bytes: Uint8Array): Promise<string>;
+  /**
+   * Writes a file a graph produces (SaveEmbedding); returns where it went. `nodeId` is the
+   * node saving it (the browser host hands the file to the editor as a `file` event for it).
+   * Hosts without files omit it.
+   */
+  saveBytes?(name: string, bytes: Uint8Array, mime?: string, nodeId?: string): Promise<string>;
+  /** Host events for the run in progress (the browser's `file` events); the Runtime subscribes per run. */
+  onEvent?(listener: (event: RuntimeEvent) => void): () => void;
 }
 
 export const BUILTIN_PREFIX = 'builtin:';

@@ -3,13 +3,14 @@ import type { RuntimeApi, RuntimeEvent } from './protocol';
 import type { Runtime } from './runtime';
 
 function withTransfer(event: RuntimeEvent): RuntimeEvent {
+  if (event.type === 'file') return Comlink.transfer(event, [event.bytes.buffer as ArrayBuffer]);
   if (event.type !== 'node-preview') return event;
   return Comlink.transfer(event, event.images.map((image) => image.png.buffer as ArrayBuffer));
 }
 
 /**
  * Serves a Runtime over comlink from inside a Worker. The caller passes its event callback
- * wrapped in Comlink.proxy(); preview PNGs cross as transferables, not copies.
+ * wrapped in Comlink.proxy(); preview PNGs and saved files cross as transferables, not copies.
  */
 export function exposeRuntime(runtime: Runtime, endpoint: Comlink.Endpoint = self as unknown as Comlink.Endpoint): void {
   const api: RuntimeApi = {

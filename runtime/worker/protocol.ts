@@ -35,6 +35,11 @@ export type RuntimeEvent =
   | { type: 'pick-request'; nodeId: string; round: number; images: PreviewImage[]; scores?: number[]; t: number }
   | { type: 'backend'; name: 'webgpu' | 'wasm'; notice?: string }
   | { type: 'model-progress'; source: string; loaded: number; total: number }
+  /**
+   * A node saved a file (SaveEmbedding) on a host without a file system (the browser): the
+   * editor offers `bytes` as a download named `name`. The bytes cross as a transferable.
+   */
+  | { type: 'file'; nodeId: string; name: string; bytes: Uint8Array; mime: string }
   | { type: 'run-end'; runId: number; status: 'ok' | 'error' | 'cancelled' };
 
 export interface NodeRunSummary {

@@ -12,6 +12,11 @@ interface ModelEvents {
   registerFolder?(name: string, folder: FileSystemDirectoryHandle | File[]): Promise<void>;
 }
 
+/** What the runtime uses of the host's own events (runtime/host/services.ts), kept structural. */
+interface HostEvents {
+  onEvent?(listener: (event: RuntimeEvent) => void): () => void;
+}
+
 export interface RuntimeOptions {
   registry: NodeRegistry;
   /** What the host provides to nodes (runtime/host/node.ts, runtime/host/browser.ts). */
@@ -108,14 +113,17 @@ export class Runtime implements RuntimeApi {
         /* the listener's problem, not the run's */
       }
     };
-    // model loading reports backend and download progress through the run's events
+    // model loading reports backend and download progress through the run's events, the
+    // browser host its saved files (`file` events)
     const unsubscribe = (this.options.services.models as ModelEvents | undefined)?.onEvent?.(emit);
+    const unsubscribeHost = (this.options.services as HostEvents).onEvent?.(emit);
     this.emitCurrent = emit;
     try {
       return await this.execute(runId, doc, options, emit, signal);
     } finally {
       this.emitCurrent = undefined;
       unsubscribe?.();
+      unsubscribeHost?.();
       await Promise.all(deliveries);
     }
   }
