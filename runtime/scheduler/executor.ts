@@ -97,7 +97,8 @@ export class GraphExecutor {
           const outputs = m === unit ? this.results.get(m)! : lastBody?.get(m)?.outputs;
           if (!outputs) continue;
           this.results.set(m, outputs);
-          if (!key.volatile) this.options.cache.set(this.keys.get(m)!.key, outputs);
+          // A cancelled zone hands on its best-so-far result, but it is not what its key promises.
+          if (!key.volatile && !this.signal.aborted) this.options.cache.set(this.keys.get(m)!.key, outputs);
         }
         for (const m of members) {
           const scores = this.results.has(m) ? scoresOf(this.results.get(m)!) : undefined;

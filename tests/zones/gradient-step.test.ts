@@ -109,8 +109,9 @@ describe('GradientStep', () => {
     if (!v.ok) throw new Error(JSON.stringify(v.problems));
     const controller = new AbortController();
     const objective: number[] = [];
+    const cache = new ResultCache();
     const executor = new GraphExecutor(v.graph, {
-      services: {}, cache: new ResultCache(), signal: controller.signal,
+      services: {}, cache, signal: controller.signal,
       emit: (e) => {
         if (e.type !== 'zone-iteration') return;
         objective.push(e.objective);
@@ -125,5 +126,19 @@ describe('GradientStep', () => {
     // the best of the 4 iterations it ran: iteration 3, closer to the target than the start
     expect(free[0]).toBeGreaterThan(2);
     expect(Math.min(...objective)).toBe(objective[3]);
+
+    // The partial result is not cached: the same graph run again optimizes all over.
+    const stop = new AbortController();
+    let iterations = 0;
+    const again = new GraphExecutor(v.graph, {
+      services: {}, cache, signal: stop.signal,
+      emit: (e) => {
+        if (e.type !== 'zone-iteration') return;
+        iterations++;
+        stop.abort();
+      },
+    });
+    expect((await again.run()).nodes.opt.cached).toBe(false);
+    expect(iterations).toBe(1);
   });
 });
