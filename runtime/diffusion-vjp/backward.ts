@@ -3,6 +3,7 @@ import type { Conditioning, StepRecord } from '../models/pipeline';
 import type { DiffusionModel } from '../models/model';
 import type { Tensor } from '../values/types';
 import { concatRows } from '../models/tensor-util';
+import { timestepTensor } from '../models/pipeline-denoise';
 import { addInto, runRows } from './chunks';
 import { vjpSessions } from './sessions';
 
@@ -26,17 +27,6 @@ export interface BackwardRequest {
 export interface BackwardResult {
   cond: Tensor;
   uncond?: Tensor;
-}
-
-function timestepFeed(model: DiffusionModel, t: number, rows: number) {
-  switch (model.timestepShape) {
-    case 'scalar':
-      return { data: [t], dims: [] };
-    case 'one':
-      return { data: [t], dims: [1] };
-    case 'batch':
-      return { data: Array<number>(rows).fill(t), dims: [rows] };
-  }
 }
 
 /**
@@ -85,7 +75,7 @@ export async function diffusionBackward(req: BackwardRequest): Promise<BackwardR
     const out = await runRows(
       sessions.unet,
       { sample: samples, encoder_hidden_states: context, grad_out_sample: { dims: samples.dims, data: gOut } },
-      (rows) => ({ timestep: timestepFeed(model, rec.timestep, rows) }),
+      (rows) => ({ timestep: timestepTensor(model, rec.timestep, rows) }),
       ['grad_sample', 'grad_encoder_hidden_states'],
       model.unetBatch,
     );

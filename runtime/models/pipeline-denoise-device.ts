@@ -4,7 +4,7 @@ import { Session, type HostTensor } from '../ort/session';
 import type { Scheduler } from '../schedulers';
 import type { Tensor } from '../values/types';
 import type { DiffusionModel } from './model';
-import { MAX_UNET_ROWS, timestepTensor, type Conditioning, type DenoiseOptions, type StepRecord } from './pipeline-denoise';
+import { MAX_UNET_ROWS, lastStep, timestepTensor, type Conditioning, type DenoiseOptions, type StepRecord } from './pipeline-denoise';
 import { buildStepGraph, stepInputNames, type StepGraphKind } from './step-graph';
 import { concatRows } from './tensor-util';
 import { yieldToHost } from '../host/yield';
@@ -52,10 +52,7 @@ export async function denoiseOnDevice(
   c: Conditioning,
   options: DenoiseOptions = {},
 ): Promise<{ latent: Tensor; records: StepRecord[] }> {
-  const last = options.stopAfter ?? scheduler.steps - 1;
-  if (!Number.isInteger(last) || last < 0 || last >= scheduler.steps) {
-    throw new Error(`cannot stop after step ${last}: the schedule has steps 0..${scheduler.steps - 1}`);
-  }
+  const last = lastStep(scheduler, options.stopAfter);
   const kind: StepGraphKind = { guided: !!c.uncond, history: scheduler.historyLength - 1 };
   const names = stepInputNames(kind);
   const step = await stepSession(model, kind);

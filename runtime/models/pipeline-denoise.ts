@@ -84,6 +84,15 @@ export function timestepTensor(model: DiffusionModel, t: number, rows: number): 
   }
 }
 
+/** The index of the last step to run: `stopAfter` when given (checked), else the schedule's last. */
+export function lastStep(scheduler: Scheduler, stopAfter: number | undefined): number {
+  const last = stopAfter ?? scheduler.steps - 1;
+  if (!Number.isInteger(last) || last < 0 || last >= scheduler.steps) {
+    throw new Error(`cannot stop after step ${last}: the schedule has steps 0..${scheduler.steps - 1}`);
+  }
+  return last;
+}
+
 /**
  * The denoising loop from x_0 = noise * initNoiseSigma. Each step reads only its record's
  * fields and the scheduler's history, so any suffix of steps can be replayed alone.
@@ -95,10 +104,7 @@ export async function denoise(
   c: Conditioning,
   options: DenoiseOptions = {},
 ): Promise<{ latent: Tensor; records: StepRecord[] }> {
-  const last = options.stopAfter ?? scheduler.steps - 1;
-  if (!Number.isInteger(last) || last < 0 || last >= scheduler.steps) {
-    throw new Error(`cannot stop after step ${last}: the schedule has steps 0..${scheduler.steps - 1}`);
-  }
+  const last = lastStep(scheduler, options.stopAfter);
   const state = scheduler.createState();
   const records: StepRecord[] = [];
   let x = applyAffine(scheduler.initNoiseSigma, noise.data, [], []);
