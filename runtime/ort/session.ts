@@ -54,6 +54,8 @@ export class Session {
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       executionProviders: [options.backend.name],
       graphOptimizationLevel: 'all',
+      // Node-placement notices ("some nodes were not assigned to the preferred EP") are expected: shape ops run on CPU.
+      logSeverityLevel: 3,
       externalData: options.externalData?.map((f) => ({ path: f.path, data: f.data })),
       ...(options.outputsOnGpu && options.backend.name === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
     };
