@@ -1,7 +1,9 @@
 // The gradient ops run on the WebGPU execution provider too: a composite model touching most
 // rules (and the ops they emit: ConvTranspose, Pad, Slice, ScatterElements, NonZero, Range,
 // Einsum, Where, ...) is differentiated, run in Chromium on WebGPU (SwiftShader) and compared
-// with wasm in Node. SwiftShader is a CPU emulation: keep the model small.
+// with wasm in Node; then the built-in UNet's and VAE decoder's gradient models run there and
+// are compared with PyTorch's (tests/fixtures/tiny_golden.json). SwiftShader is a CPU
+// emulation: keep models and batches small.
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -110,4 +112,44 @@ describe('VJP models on the WebGPU EP', () => {
       expect(Math.sqrt(num / den)).toBeLessThan(1e-4);
     }
   });
+
+  interface Stored { dims: number[]; dtype: string; data: number[] }
+  const ROOT = resolve(import.meta.dirname, '../..');
+  const golden = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/tiny_golden.json'), 'utf8')) as Record<string, Record<string, Stored>>;
+  const cases = [
+    { model: 'unet', inputs: ['sample', 'timestep', 'encoder_hidden_states'], wrt: ['sample', 'encoder_hidden_states'], of: 'out_sample' },
+    { model: 'vae_decoder', inputs: ['latent_sample'], wrt: ['latent_sample'], of: 'sample' },
+  ];
+
+  it.each(cases)('built-in $model gradients match PyTorch on WebGPU (rel. error <= 1e-3)', async ({ model, inputs, wrt, of }) => {
+    const forward = new Uint8Array(readFileSync(join(ROOT, 'models/tiny', model, 'model.onnx')));
+    const vjp = buildVjpModel(forward, { wrt, of });
+    served.set(`/${model}-vjp.onnx`, vjp.model);
+    served.set(`/${model}-forward.onnx`, forward);
+    const g = golden[model];
+    const feeds = [...inputs.map((n) => [n, g[n]] as const), [`grad_${of}`, g.cotangent] as const];
+    const page = await browser.newPage();
+    await page.goto(`${base}/`);
+    const got = await page.evaluate(async ({ model, feeds, wrt, path }) => {
+      const ort = await (new Function('u', 'return import(u)') as (u: string) => Promise<typeof import('onnxruntime-web')>)('/ort/ort.webgpu.min.mjs');
+      ort.env.wasm.wasmPaths = '/ort/';
+      ort.env.wasm.numThreads = 1;
+      const [bytes, fwd] = await Promise.all([`/${model}-vjp.onnx`, `/${model}-forward.onnx`].map(async (u) => new Uint8Array(await (await fetch(u)).arrayBuffer())));
+      const s = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'], externalData: [{ path, data: fwd }] });
+      const tensors = Object.fromEntries(feeds.map(([name, t]) => [name, t.dtype === 'int64'
+        ? new ort.Tensor('int64', BigInt64Array.from(t.data.map((v) => BigInt(v))), t.dims)
+        : new ort.Tensor('float32', Float32Array.from(t.data), t.dims)]));
+      const out = await s.run(tensors);
+      return Object.fromEntries(wrt.map((w) => [w, Array.from(out[`grad_${w}`].data as Float32Array)]));
+    }, { model, feeds, wrt, path: vjp.externalData?.[0]?.path ?? 'forward.onnx' });
+    await page.close();
+    for (const w of wrt) {
+      const want = g[`grad_${w}`].data;
+      let num = 0;
+      let den = 0;
+      want.forEach((r, i) => { num += (got[w][i] - r) ** 2; den += r * r; });
+      expect(den).toBeGreaterThan(0);
+      expect(Math.sqrt(num / den)).toBeLessThanOrEqual(1e-3);
+    }
+  }, 300_000);
 });
