@@ -40,7 +40,7 @@ export default async function main(): Promise<void> {
       return performance.now() - start;
     }, doc);
     if ((await page.locator('[data-node-id]').count()) !== 500) throw new Error('not all nodes rendered');
-    report('editor load 500 nodes', loadMs, 'ms');
+    report('editor.load_500_nodes', loadMs, 'ms');
 
     // Pan with real pointer drags on empty canvas for ~2 s and count frames in the page.
     // A string, not a function: tsx's name helpers do not exist in the page.
@@ -61,7 +61,7 @@ export default async function main(): Promise<void> {
     await page.mouse.up();
     const elapsed = (Date.now() - start) / 1000;
     const frames = (await page.evaluate('window.__counting = false, window.__frames')) as number;
-    report('editor pan 500 nodes', frames / elapsed, 'fps');
+    report('editor.pan_500_nodes', frames / elapsed, 'fps');
   } finally {
     await browser.close();
     await server.close();
