@@ -1,7 +1,10 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './harness';
+import { bootPage, CHROMIUM_FLAGS, CHROMIUM_PATH, type AppServer, type BootedPage, type PageOptions } from './harness';
 
 /** Shared steps for the editor's end-to-end tests: they drive the app only through its test hooks. */
+
+/** The editor's canvas: there once the app has loaded. */
+export const CANVAS = '[data-testid=canvas]';
 
 export const nodeSel = (id: string) => `[data-node-id="${id}"]`;
 
@@ -64,4 +67,12 @@ export function launchWasmBrowser(): Promise<Browser> {
     headless: true,
     args: CHROMIUM_FLAGS.filter((f) => !/webgpu|swiftshader/i.test(f)),
   });
+}
+
+/**
+ * The built app in wasm Chromium (launchWasmBrowser) with one 1440x900 page, the editor loaded;
+ * close() it in afterAll.
+ */
+export function bootEditor(options: PageOptions = {}): Promise<BootedPage<AppServer>> {
+  return bootPage({ launch: launchWasmBrowser, viewport: { width: 1440, height: 900 }, waitFor: CANVAS, ...options });
 }

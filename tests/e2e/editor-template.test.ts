@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decode } from 'fast-png';
-import type { Browser, Page } from 'playwright-core';
-import { startServer, type AppServer } from './harness';
-import { downloadBytes, importFile, launchWasmBrowser, nodeSel, run, statusOf } from './editor-helpers';
+import type { Page } from 'playwright-core';
+import type { AppServer, BootedPage } from './harness';
+import { downloadBytes, importFile, bootEditor, nodeSel, run, statusOf } from './editor-helpers';
 
 /**
  * The editor with the real runtime and the built-in model, in Chromium (wasm backend: see
@@ -14,23 +14,15 @@ import { downloadBytes, importFile, launchWasmBrowser, nodeSel, run, statusOf } 
 const TEMPLATE = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../graphs/text-to-image.json'), 'utf8'));
 const RUN_MS = 300_000;
 
-let server: AppServer;
-let browser: Browser;
+let app: BootedPage<AppServer>;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchWasmBrowser();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  await page.goto(server.url);
-  await page.waitForSelector('[data-testid=canvas]');
+  app = await bootEditor();
+  page = app.page;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => app?.close());
 
 const exported = async () => JSON.parse((await downloadBytes(page, () => page.click('[data-testid=export-json]'))).bytes.toString('utf8'));
 
@@ -113,6 +105,7 @@ describe('editor with the text-to-image template', () => {
     await expect.poll(() => page.locator(`${nodeSel('pick')} .pick-head`).textContent(), { timeout: RUN_MS }).toMatch(/Round 2/);
     await page.click('[data-testid=pick-done]');
     await page.waitForFunction(() => !window.studio!.engine.state.run.running, null, { timeout: RUN_MS });
+    expect(await page.evaluate(() => window.studio!.engine.state.run.lastStatus)).toBe('ok');
     expect(await statusOf(page, 'pick')).toBe('done');
     await page.locator(`${nodeSel('after_preview')} img[data-testid=preview]`).first().waitFor();
   }, 2 * RUN_MS);

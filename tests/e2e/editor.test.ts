@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, startServer, type AppServer } from './harness';
-import { center, downloadBytes, drag, importFile, nodeSel, run, socket, statusOf } from './editor-helpers';
+import type { Page } from 'playwright-core';
+import { openPage, startBrowser, type AppServer, type Booted } from './harness';
+import { CANVAS, center, downloadBytes, drag, importFile, nodeSel, run, socket, statusOf } from './editor-helpers';
 
 /**
  * The editor in real Chromium against the built app, with model-free nodes (SeedSet, Slerp,
@@ -20,27 +20,18 @@ const GRAPH = {
 };
 const GRAPH_TEXT = JSON.stringify(GRAPH, null, 2);
 
-let server: AppServer;
-let browser: Browser;
-let context: BrowserContext;
+let app: Booted<AppServer>;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
+  app = await startBrowser();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => app?.close());
 
 beforeEach(async () => {
-  await context?.close();
-  context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  await page.goto(server.url);
-  await page.waitForSelector('[data-testid=canvas]');
+  await page?.context().close();
+  page = await openPage(app.browser, app.server.url, { viewport: { width: 1400, height: 900 }, waitFor: CANVAS });
   await importFile(page, 'seeds.json', GRAPH_TEXT);
   await page.waitForSelector(nodeSel('note'));
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { decode } from 'fast-png';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProductRegistry } from '../../nodes/registry';
 import { nodeServices } from '../../runtime/host/node';
@@ -9,7 +9,7 @@ import type { ModelService } from '../../runtime/models/service';
 import type { RuntimeEvent } from '../../runtime/worker/protocol';
 import { Runtime } from '../../runtime/worker/runtime';
 import { runInWorker, serveGenerateApp, type GenerateApp } from './generate-app';
-import { launchBrowser } from './harness';
+import { bootPage, type BootedPage } from './harness';
 
 /**
  * graphs/text-to-image.json in Chromium through the runtime worker: onnxruntime-web on
@@ -20,21 +20,15 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const STEPS = 2;
 
 let app: GenerateApp;
-let browser: Browser;
+let booted: BootedPage<GenerateApp>;
 let page: Page;
 
 beforeAll(async () => {
-  app = await serveGenerateApp();
-  browser = await launchBrowser();
-  page = await browser.newPage();
-  await page.goto(app.url);
-  await page.addScriptTag({ content: readFileSync(join(ROOT, 'node_modules/comlink/dist/umd/comlink.min.js'), 'utf8') });
+  booted = await bootPage({ serve: () => serveGenerateApp(), comlink: true });
+  ({ server: app, page } = booted);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+afterAll(() => booted?.close());
 
 function templateWith(steps: number) {
   const doc = JSON.parse(readFileSync(join(ROOT, 'graphs/text-to-image.json'), 'utf8'));

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build, preview } from 'vite';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
  * End-to-end harness: builds the app once per test run, serves dist/ on 127.0.0.1 (a secure
@@ -95,4 +95,82 @@ export async function launchBrowser(): Promise<Browser> {
   }
   // Playwright gives every launch its own fresh, temporary profile.
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
+}
+
+/** Anything served on a URL that the tests close afterwards (the app, a runtime-only build). */
+export interface Served {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface PageOptions {
+  /** The page's viewport; Playwright's default (1280x720) when absent. */
+  viewport?: { width: number; height: number };
+  /** A selector to wait for after loading, e.g. the editor's canvas. */
+  waitFor?: string;
+  /** Adds comlink's UMD build to the page (global `Comlink`), for driving workers from it. */
+  comlink?: boolean;
+}
+
+/** Opens `url` in a fresh browser context; close it with `page.context().close()` (or the browser). */
+export async function openPage(browser: Browser, url: string, options: PageOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ acceptDownloads: true, ...(options.viewport ? { viewport: options.viewport } : {}) });
+  const page = await context.newPage();
+  await page.goto(url);
+  if (options.waitFor) await page.waitForSelector(options.waitFor);
+  if (options.comlink) await page.addScriptTag({ content: readFileSync(join(ROOT, 'node_modules/comlink/dist/umd/comlink.min.js'), 'utf8') });
+  return page;
+}
+
+export interface BootOptions<S extends Served> {
+  /** What to serve; the built app (startServer) by default. */
+  serve?: () => Promise<S>;
+  /** Which browser; launchBrowser (WebGPU on SwiftShader) by default. */
+  launch?: () => Promise<Browser>;
+}
+
+export interface Booted<S extends Served> {
+  server: S;
+  browser: Browser;
+  /** Closes the browser, then the server. */
+  close(): Promise<void>;
+}
+
+/** Serves the app (or `serve`) and launches the browser; call close() in afterAll. */
+export async function startBrowser<S extends Served = AppServer>(options: BootOptions<S> = {}): Promise<Booted<S>> {
+  const server = await (options.serve ?? (startServer as unknown as () => Promise<S>))();
+  let browser: Browser;
+  try {
+    browser = await (options.launch ?? launchBrowser)();
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  return {
+    server,
+    browser,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/**
+ * The usual e2e boot: serve, launch, open one page on the served URL (see PageOptions).
+ *   let app: BootedPage; beforeAll(async () => { app = await bootPage({ ... }); page = app.page; });
+ *   afterAll(() => app?.close());
+ */
+export interface BootedPage<S extends Served> extends Booted<S> {
+  page: Page;
+}
+
+export async function bootPage<S extends Served = AppServer>(options: BootOptions<S> & PageOptions = {}): Promise<BootedPage<S>> {
+  const booted = await startBrowser(options);
+  try {
+    return { ...booted, page: await openPage(booted.browser, booted.server.url, options) };
+  } catch (error) {
+    await booted.close();
+    throw error;
+  }
 }

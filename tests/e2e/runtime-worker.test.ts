@@ -2,8 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from 'vite';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startServer, type AppServer } from './harness';
+import type { Page } from 'playwright-core';
+import { bootPage, type AppServer, type BootedPage } from './harness';
 
 /**
  * The runtime behind comlink in a real module Worker in Chromium: the model-free test worker
@@ -14,8 +14,8 @@ import { launchBrowser, startServer, type AppServer } from './harness';
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT = join(ROOT, 'node_modules/.cache/e2e/runtime-test-worker');
 
+let app: BootedPage<AppServer>;
 let server: AppServer;
-let browser: Browser;
 let page: Page;
 let testWorkerSource: string;
 
@@ -36,17 +36,11 @@ async function buildTestWorker(): Promise<string> {
 }
 
 beforeAll(async () => {
-  [server, testWorkerSource] = await Promise.all([startServer(), buildTestWorker()]);
-  browser = await launchBrowser();
-  page = await browser.newPage();
-  await page.goto(server.url);
-  await page.addScriptTag({ content: readFileSync(join(ROOT, 'node_modules/comlink/dist/umd/comlink.min.js'), 'utf8') });
+  [app, testWorkerSource] = await Promise.all([bootPage({ comlink: true }), buildTestWorker()]);
+  ({ server, page } = app);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => app?.close());
 
 const graph = (nodes: [string, string, Record<string, unknown>?][], edges: [string, string, string, string][] = []) => ({
   format: 'embedding-studio/graph',

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embeddingFromSafetensors } from '../../runtime/safetensors';
-import { downloadBytes, importFile, launchWasmBrowser, nodeSel, run } from './editor-helpers';
-import { startServer, type AppServer } from './harness';
+import { downloadBytes, importFile, bootEditor, nodeSel, run } from './editor-helpers';
+import type { AppServer, BootedPage } from './harness';
 
 /**
  * SaveEmbedding in the browser: the worker has no file system, so the file comes back to the
@@ -13,23 +13,15 @@ import { startServer, type AppServer } from './harness';
  */
 const RUN_MS = 300_000;
 
-let server: AppServer;
-let browser: Browser;
+let app: BootedPage<AppServer>;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchWasmBrowser();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  await page.goto(server.url);
-  await page.waitForSelector('[data-testid=canvas]');
+  app = await bootEditor();
+  page = app.page;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => app?.close());
 
 type Doc = { nodes: { id: string; type: string; params: Record<string, unknown> }[] };
 
