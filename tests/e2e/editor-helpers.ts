@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { bootPage, CHROMIUM_FLAGS, CHROMIUM_PATH, type AppServer, type BootedPage, type PageOptions } from './harness';
 
@@ -75,4 +76,14 @@ export function launchWasmBrowser(): Promise<Browser> {
  */
 export function bootEditor(options: PageOptions = {}): Promise<BootedPage<AppServer>> {
   return bootPage({ launch: launchWasmBrowser, viewport: { width: 1440, height: 900 }, waitFor: CANVAS, ...options });
+}
+
+/** A test file's editor: boots it (bootEditor) before the file's tests, hands `use` the page, closes it after. */
+export function withEditor(use: (page: Page) => void, options: PageOptions = {}): void {
+  let app: BootedPage<AppServer> | undefined;
+  beforeAll(async () => {
+    app = await bootEditor(options);
+    use(app.page);
+  });
+  afterAll(() => app?.close());
 }

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decode } from 'fast-png';
 import type { Page } from 'playwright-core';
-import type { AppServer, BootedPage } from './harness';
-import { downloadBytes, importFile, bootEditor, nodeSel, run, statusOf } from './editor-helpers';
+import { downloadBytes, importFile, withEditor, nodeSel, run, statusOf } from './editor-helpers';
 
 /**
  * The editor with the real runtime and the built-in model, in Chromium (wasm backend: see
@@ -14,15 +13,8 @@ import { downloadBytes, importFile, bootEditor, nodeSel, run, statusOf } from '.
 const TEMPLATE = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../graphs/text-to-image.json'), 'utf8'));
 const RUN_MS = 300_000;
 
-let app: BootedPage<AppServer>;
 let page: Page;
-
-beforeAll(async () => {
-  app = await bootEditor();
-  page = app.page;
-});
-
-afterAll(() => app?.close());
+withEditor((p) => (page = p));
 
 const exported = async () => JSON.parse((await downloadBytes(page, () => page.click('[data-testid=export-json]'))).bytes.toString('utf8'));
 

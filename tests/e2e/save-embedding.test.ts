@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { embeddingFromSafetensors } from '../../runtime/safetensors';
-import { downloadBytes, importFile, bootEditor, nodeSel, run } from './editor-helpers';
-import type { AppServer, BootedPage } from './harness';
+import { downloadBytes, importFile, withEditor, nodeSel, run } from './editor-helpers';
 
 /**
  * SaveEmbedding in the browser: the worker has no file system, so the file comes back to the
@@ -13,15 +12,8 @@ import type { AppServer, BootedPage } from './harness';
  */
 const RUN_MS = 300_000;
 
-let app: BootedPage<AppServer>;
 let page: Page;
-
-beforeAll(async () => {
-  app = await bootEditor();
-  page = app.page;
-});
-
-afterAll(() => app?.close());
+withEditor((p) => (page = p));
 
 type Doc = { nodes: { id: string; type: string; params: Record<string, unknown> }[] };
 
