@@ -17,6 +17,11 @@ export interface NumberParam extends ParamBase {
   integer?: boolean;
   /** Editor hint: show a slider between min and max. */
   slider?: boolean;
+  /**
+   * Editor hint: `value` stands for "automatic" (e.g. 0: the model's native size); the field shows
+   * it empty with `label` as its placeholder, and clearing the field sets `value` again.
+   */
+  auto?: { value: number; label: string };
 }
 export interface StringParam extends ParamBase {
   kind: 'string';

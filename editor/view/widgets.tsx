@@ -77,14 +77,26 @@ function useDraft(value: string): [string, (s: string) => void, () => void] {
   return [editing ? draft : value, (s) => (setEditing(true), setDraft(s)), () => setEditing(false)];
 }
 
+/** The text a number field shows: empty for the spec's "automatic" value (see NumberParam.auto). */
+export function numberFieldText(value: number, spec: NumberParam): string {
+  return spec.auto && value === spec.auto.value ? '' : String(value);
+}
+
+/** What a number field's text sets: undefined while it is no number yet (an empty field is the auto value). */
+export function parseNumberField(text: string, spec: NumberParam): number | undefined {
+  if (text.trim() === '') return spec.auto?.value;
+  const v = Number(text);
+  return Number.isFinite(v) ? clamp(v, spec) : undefined;
+}
+
 function NumberWidget({ name, spec, value, onChange, onCommit }: WidgetProps<NumberParam>) {
   const num = typeof value === 'number' ? value : spec.default;
-  const [text, setText, endEdit] = useDraft(String(num));
+  const [text, setText, endEdit] = useDraft(numberFieldText(num, spec));
   const step = spec.step ?? (spec.integer ? 1 : 0.01);
   const update = (s: string) => {
     setText(s);
-    const v = Number(s);
-    if (s.trim() !== '' && Number.isFinite(v)) onChange(clamp(v, spec));
+    const v = parseNumberField(s, spec);
+    if (v !== undefined) onChange(v);
   };
   const field = (
     <input
@@ -94,6 +106,8 @@ function NumberWidget({ name, spec, value, onChange, onCommit }: WidgetProps<Num
       min={spec.min}
       max={spec.max}
       step={step}
+      placeholder={spec.auto?.label}
+      title={spec.auto ? `Empty: ${spec.auto.label} (${spec.auto.value}). ${spec.doc}` : undefined}
       onChange={(e) => update(e.target.value)}
       onBlur={() => (endEdit(), onCommit())}
       data-param={name}

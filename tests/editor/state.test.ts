@@ -3,7 +3,7 @@ import { History } from '../../editor/state/history';
 import { initialRunState, markStale, reduceRunEvent } from '../../editor/state/run-state';
 import { checkConnection, typesFitting } from '../../editor/state/sockets';
 import { connect, downstream, emptyDocument, freshId, moveNodes, removeNodes, setParam } from '../../editor/state/document-ops';
-import { parseNumberList } from '../../editor/view/widgets';
+import { numberFieldText, parseNumberField, parseNumberList } from '../../editor/view/widgets';
 import type { RuntimeEvent } from '../../runtime/worker/protocol';
 import { FAKE_TYPES } from './fake-runtime';
 
@@ -117,5 +117,23 @@ describe('seed-list widget parsing', () => {
   it('rejects what it cannot read or what is too short', () => {
     expect(parseNumberList('1, x', spec)).toBeUndefined();
     expect(parseNumberList('', spec)).toBeUndefined();
+  });
+});
+
+describe('number widget with an "auto" value', () => {
+  const width = { kind: 'number' as const, default: 0, integer: true, min: 0, max: 2048, auto: { value: 0, label: 'auto' }, doc: '' };
+  const plain = { kind: 'number' as const, default: 0, integer: true, min: 0, max: 2048, doc: '' };
+  it('shows the auto value as an empty field, other values as numbers', () => {
+    expect(numberFieldText(0, width)).toBe('');
+    expect(numberFieldText(512, width)).toBe('512');
+    expect(numberFieldText(0, plain)).toBe('0');
+  });
+  it('stores the auto value for an empty field, and typed numbers clamped', () => {
+    expect(parseNumberField('', width)).toBe(0);
+    expect(parseNumberField('  ', { ...width, min: -1, auto: { value: -1, label: 'final' } })).toBe(-1);
+    expect(parseNumberField('640', width)).toBe(640);
+    expect(parseNumberField('5000', width)).toBe(2048);
+    expect(parseNumberField('', plain)).toBeUndefined();
+    expect(parseNumberField('x', width)).toBeUndefined();
   });
 });
