@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { staticAssets } from './build/static-assets';
+import { staticAssets } from './build/static-assets.ts';
 
 const root = import.meta.dirname;
 
