@@ -10,18 +10,25 @@ import { writeToyModel } from '../models/toy-model';
 
 configureOrt();
 
-describe('generate() on the toy model', () => {
+/** Loads the toy model for a describe block (setup and teardown together). */
+function useToyModel(set: (model: DiffusionModel) => void): void {
   let model: DiffusionModel;
   let remove: () => Promise<void>;
   beforeAll(async () => {
     const toy = await writeToyModel();
     remove = toy.remove;
     model = await loadModel(nodeFolderFiles(toy.dir, 'folder:toy'), { id: 'folder:toy', backend: { name: 'wasm' } });
+    set(model);
   });
   afterAll(async () => {
     await model.dispose();
     await remove();
   });
+}
+
+describe('generate() on the toy model', () => {
+  let model: DiffusionModel;
+  useToyModel((m) => (model = m));
 
   const request = async (prompts: string[], seeds: number[], extra: Partial<GenerateRequest> = {}): Promise<GenerateRequest> => ({
     embedding: await encodePrompts(model, prompts),
@@ -98,16 +105,7 @@ describe('generate() on the toy model', () => {
 
 describe('denoising with latents kept on the device', () => {
   let model: DiffusionModel;
-  let remove: () => Promise<void>;
-  beforeAll(async () => {
-    const toy = await writeToyModel();
-    remove = toy.remove;
-    model = await loadModel(nodeFolderFiles(toy.dir, 'folder:toy'), { id: 'folder:toy', backend: { name: 'wasm' } });
-  });
-  afterAll(async () => {
-    await model.dispose();
-    await remove();
-  });
+  useToyModel((m) => (model = m));
 
   // the step graph computes in float32 where the JS step accumulates in float64
   const close = (a: Float32Array, b: Float32Array) => {

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { GraphBuilder, makeTensor, onnx, saveModel } from '../../runtime/onnx';
+import { bytesToUnicode } from '../tokenizer/clip-fixture';
 
 /**
  * A toy model in the diffusers ONNX layout, built in code: tiny graphs whose outputs
@@ -54,25 +55,8 @@ export const SCHEDULER = {
   steps_offset: 1,
 };
 
-/** CLIP's byte -> printable-character table (GPT-2 bytes_to_unicode), in id order. */
-function byteSymbols(): string[] {
-  const bs: number[] = [];
-  for (let b = 33; b <= 126; b++) bs.push(b);
-  for (let b = 161; b <= 172; b++) bs.push(b);
-  for (let b = 174; b <= 255; b++) bs.push(b);
-  const cs = [...bs];
-  let n = 0;
-  for (let b = 0; b < 256; b++) {
-    if (!bs.includes(b)) {
-      bs.push(b);
-      cs.push(256 + n++);
-    }
-  }
-  return cs.map((c) => String.fromCodePoint(c));
-}
-
 function toyVocab(): Record<string, number> {
-  const symbols = byteSymbols();
+  const symbols = bytesToUnicode();
   const tokens = [...symbols, ...symbols.map((s) => `${s}</w>`), 're</w>', '<|startoftext|>', '<|endoftext|>'];
   return Object.fromEntries(tokens.map((t, i) => [t, i]));
 }

@@ -4,7 +4,8 @@
  * order, 256-511 the same with "</w>", then one id per merge, then BOS and EOS.
  */
 
-function bytesToUnicode(): string[] {
+/** CLIP's byte -> printable-character table (GPT-2 bytes_to_unicode), in id order. */
+export function bytesToUnicode(): string[] {
   const bs: number[] = [];
   for (let b = 33; b <= 126; b++) bs.push(b);
   for (let b = 161; b <= 172; b++) bs.push(b);
