@@ -1,5 +1,5 @@
-import { GraphExecutor } from '../runtime/scheduler/executor';
-import { ResultCache } from '../runtime/scheduler/cache';
+import { GraphExecutor } from '../runtime/executor/executor';
+import { ResultCache } from '../runtime/executor/cache';
 import { cheapGraph, cheapRegistry, compileOrThrow } from './cheap-nodes';
 import { reportTiming } from './report';
 

@@ -1,5 +1,5 @@
-import { defineNode } from '../nodes/types';
-import { NodeRegistry } from '../nodes/node-registry';
+import { defineNode } from '../runtime/node-api/node';
+import { NodeRegistry } from '../runtime/node-api/registry';
 import { validateGraph, type CompiledGraph } from '../runtime/graph/validate';
 import type { NumberValue } from '../runtime/values/types';
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { createProductRegistry } from '../nodes/registry';
-import { nodeServices } from '../runtime/host/node';
-import { encodePrompts, generate } from '../runtime/models/pipeline';
-import type { ModelService } from '../runtime/models/service';
-import { Runtime } from '../runtime/worker/runtime';
+import { createProductRegistry } from '../nodes/product';
+import { nodeServices } from '../runtime/api/node-host';
+import { encodePrompts, generate } from '../runtime/models/pipeline/generate';
+import type { ModelService } from '../runtime/models/service/model-service';
+import { Runtime } from '../runtime/api/runtime';
 import { measure, report, type Timing } from './report';
 
 /**

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createProductRegistry } from '../nodes/registry';
-import type { Outputs, RuntimeServices } from '../nodes/types';
+import { createProductRegistry } from '../nodes/product';
+import type { Outputs, RuntimeServices } from '../runtime/node-api/node';
 import { validateGraph } from '../runtime/graph/validate';
-import { GraphExecutor } from '../runtime/scheduler/executor';
-import { ResultCache } from '../runtime/scheduler/cache';
-import type { RunSummary, RuntimeEvent } from '../runtime/worker/protocol';
+import { GraphExecutor } from '../runtime/executor/executor';
+import { ResultCache } from '../runtime/executor/cache';
+import type { RunSummary, RuntimeEvent } from '../runtime/api/protocol';
 
 /** Shared by tests/methods and bench/methods.bench.ts: run a shipped template with some params changed. */
 export type Overrides = Record<string, Record<string, unknown>>;

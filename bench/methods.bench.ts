@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nodeServices } from '../runtime/host/node';
-import { modelService } from '../runtime/models/service';
+import { nodeServices } from '../runtime/api/node-host';
+import { modelService } from '../runtime/models/service/model-service';
 import { report } from './report';
 import { loadTemplate, mean, runGraph, scoreOf } from './methods-template';
 

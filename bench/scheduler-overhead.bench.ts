@@ -1,6 +1,6 @@
-import { GraphExecutor } from '../runtime/scheduler/executor';
-import { ResultCache } from '../runtime/scheduler/cache';
-import { makePlan } from '../runtime/scheduler/plan';
+import { GraphExecutor } from '../runtime/executor/executor';
+import { ResultCache } from '../runtime/executor/cache';
+import { makePlan } from '../runtime/executor/plan';
 import { validateGraph } from '../runtime/graph/validate';
 import { cheapGraph, cheapRegistry, compileOrThrow } from './cheap-nodes';
 import { report, reportTiming } from './report';

@@ -1,4 +1,4 @@
-import { defineNode } from './types';
+import { defineNode } from '../runtime/node-api/node';
 import type { ImageValue, LatentValue, ScoreValue, Value } from '../runtime/values/types';
 import { MEASURES, measure, measureVjp } from '../runtime/metrics';
 

@@ -1,4 +1,4 @@
-import { defineNode } from './types';
+import { defineNode } from '../runtime/node-api/node';
 import type { EmbeddingValue, Tensor } from '../runtime/values/types';
 
 function embeddingIn(value: unknown, port: string): EmbeddingValue {

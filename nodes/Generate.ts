@@ -1,5 +1,5 @@
-import { defineNode } from './types';
-import { generate } from '../runtime/models/pipeline';
+import { defineNode } from '../runtime/node-api/node';
+import { generate } from '../runtime/models/pipeline/generate';
 import { checkEmbedding, modelOf } from '../runtime/models/values';
 import type { SchedulerKind } from '../runtime/schedulers';
 import type { EmbeddingValue, ImageValue, LatentValue, SeedsValue } from '../runtime/values/types';

@@ -1,4 +1,4 @@
-import { defineNode } from './types';
+import { defineNode } from '../runtime/node-api/node';
 import { cancelled, zoneOf } from '../runtime/zones/zone-context';
 import type { EmbeddingValue, Tensor } from '../runtime/values/types';
 import { OPTIMIZER_NAMES, createOptimizer, restoreStatistics, statistics, type OptimizerName } from '../runtime/optim';

@@ -1,6 +1,6 @@
-import { defineNode } from './types';
+import { defineNode } from '../runtime/node-api/node';
 import type { EmbeddingValue } from '../runtime/values/types';
-import { hostServices } from '../runtime/host/services';
+import { hostServices } from '../runtime/host/io';
 import { embeddingFromSafetensors } from '../runtime/safetensors';
 
 export const LoadEmbedding = defineNode({

@@ -1,9 +1,9 @@
-import { defineNode } from './types';
+import { defineNode } from '../runtime/node-api/node';
 import type { ImageValue, ScoreValue } from '../runtime/values/types';
 import { METRICS, measure, measureVjp } from '../runtime/metrics';
 import { aestheticPredictor } from '../runtime/metrics/aesthetic/predictor';
-import { hostServices } from '../runtime/host/services';
-import type { RunContext } from './types';
+import { hostServices } from '../runtime/host/io';
+import type { RunContext } from '../runtime/node-api/node';
 
 /** The LAION aesthetic predictor runs the user's CLIP + MLP models, not a graph of ours. */
 const AESTHETIC = 'aesthetic';

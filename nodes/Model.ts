@@ -1,5 +1,5 @@
-import { defineNode } from './types';
-import { modelService } from '../runtime/models/service';
+import { defineNode } from '../runtime/node-api/node';
+import { modelService } from '../runtime/models/service/model-service';
 import type { ModelValue } from '../runtime/values/types';
 
 /** Loads a diffusers-layout ONNX model once; every model-backed node takes its `model` output. */

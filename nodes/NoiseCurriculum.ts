@@ -1,7 +1,7 @@
-import { defineNode } from './types';
+import { defineNode } from '../runtime/node-api/node';
 import type { NumberValue, SeedsValue } from '../runtime/values/types';
 import { modelOf } from '../runtime/models/values';
-import { latentShape } from '../runtime/models/pipeline-noise';
+import { latentShape } from '../runtime/models/pipeline/noise';
 import { blendedNoise } from '../runtime/noise/blend-noise';
 
 export const NoiseCurriculum = defineNode({

@@ -1,4 +1,4 @@
-import { defineNode } from './types';
+import { defineNode } from '../runtime/node-api/node';
 
 /** A comment on the canvas. No ports: the scheduler never needs to run it. */
 export const Note = defineNode({

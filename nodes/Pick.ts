@@ -1,8 +1,8 @@
-import { defineNode } from './types';
+import { defineNode } from '../runtime/node-api/node';
 import type { EmbeddingValue, ImageValue, ScoreValue, Value } from '../runtime/values/types';
 import { slerpForward } from './Slerp';
 import { cancelled, zoneOf } from '../runtime/zones/zone-context';
-import { pickService, type PickChoice } from '../runtime/zones/pick-service';
+import { pickService, type PickChoice } from '../runtime/zones/pick-broker';
 
 function expect<K extends Value['kind']>(value: Value | undefined, kind: K, port: string): Extract<Value, { kind: K }> {
   if (!value) throw new Error(`zone input "${port}" got no value`);

@@ -1,4 +1,4 @@
-import { defineNode } from './types';
+import { defineNode } from '../runtime/node-api/node';
 import type { ImageValue } from '../runtime/values/types';
 
 /** Shows images: the editor draws them on the node, the CLI writes them as PNG files. */

@@ -1,5 +1,5 @@
-import { defineNode } from './types';
-import { encodePrompts } from '../runtime/models/pipeline-encode';
+import { defineNode } from '../runtime/node-api/node';
+import { encodePrompts } from '../runtime/models/pipeline/encode';
 import { modelOf } from '../runtime/models/values';
 import type { EmbeddingValue } from '../runtime/values/types';
 import { SeededRandom, feedbackCandidate, randomPrompts, spreadEmbeddings, styleSuffix } from '../runtime/prompts';

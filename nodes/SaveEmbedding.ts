@@ -1,4 +1,4 @@
-import { defineNode } from './types';
+import { defineNode } from '../runtime/node-api/node';
 import type { EmbeddingValue } from '../runtime/values/types';
 import { checkFileName, embeddingToSafetensors, saveService } from '../runtime/safetensors';
 

@@ -1,4 +1,4 @@
-import { defineNode } from './types';
+import { defineNode } from '../runtime/node-api/node';
 import type { NumberValue, SeedsValue } from '../runtime/values/types';
 
 const MAX_SEED = 2 ** 32 - 1;

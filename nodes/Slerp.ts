@@ -1,4 +1,4 @@
-import { defineNode } from './types';
+import { defineNode } from '../runtime/node-api/node';
 import type { EmbeddingValue, Tensor } from '../runtime/values/types';
 
 /** Below this sin(w) the two rows are (anti)parallel and SLERP falls back to lerp (METHODS.md). */

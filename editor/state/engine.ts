@@ -1,5 +1,5 @@
 import type { GraphDocument, GraphEdge, GraphNode } from '../../runtime/graph/document';
-import type { NodeTypeInfo, Problem, RunOptions, RuntimeApi, RuntimeEvent } from '../../runtime/worker/protocol';
+import type { NodeTypeInfo, Problem, RunOptions, RuntimeApi, RuntimeEvent } from '../../runtime/api/protocol';
 import { copyNodes, pasteNodes } from './clipboard';
 import * as ops from './document-ops';
 import { changedNodes } from './document-ops';

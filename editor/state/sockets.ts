@@ -1,6 +1,6 @@
-import type { PortSpec } from '../../nodes/types';
+import type { PortSpec } from '../../runtime/node-api/node';
 import type { GraphDocument, GraphEdge } from '../../runtime/graph/document';
-import type { NodeTypeInfo } from '../../runtime/worker/protocol';
+import type { NodeTypeInfo } from '../../runtime/api/protocol';
 import type { SocketType } from '../../runtime/values/types';
 
 /** Socket typing as the editor sees it: which output may feed which input. */

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { NodeId } from 'rete';
 import { Drag, RefComponent, type RenderEmit } from 'rete-react-plugin';
-import type { PortSpec } from '../../nodes/types';
+import type { PortSpec } from '../../runtime/node-api/node';
 import type { EditorEngine } from '../state/engine';
 import { nodeById } from '../state/document-ops';
 import { portLabel, portTypes } from '../state/sockets';

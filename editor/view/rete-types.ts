@@ -1,6 +1,6 @@
 import { ClassicPreset, type GetSchemes } from 'rete';
 import type { ReactArea2D } from 'rete-react-plugin';
-import type { NodeTypeInfo } from '../../runtime/worker/protocol';
+import type { NodeTypeInfo } from '../../runtime/api/protocol';
 import { portTypes } from '../state/sockets';
 
 /** Rete's side of a document node: id, ports and measured size. Content comes from the engine. */

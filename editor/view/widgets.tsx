@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { NumberListParam, NumberParam, ParamSpec } from '../../nodes/params';
+import type { NumberListParam, NumberParam, ParamSpec } from '../../runtime/node-api/params';
 
 /** One widget per param kind, chosen from the param spec (bounds, slider and multiline hints). */
 

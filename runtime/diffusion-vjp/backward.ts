@@ -1,9 +1,9 @@
 import type { Scheduler } from '../schedulers';
-import type { Conditioning, StepRecord } from '../models/pipeline';
+import type { Conditioning, StepRecord } from '../models/pipeline/generate';
 import type { DiffusionModel } from '../models/model';
 import type { Tensor } from '../values/types';
-import { concatRows } from '../models/tensor-util';
-import { timestepTensor } from '../models/pipeline-denoise';
+import { concatRows } from '../models/pipeline/tensor-util';
+import { timestepTensor } from '../models/pipeline/denoise';
 import { addInto, runRows } from './chunks';
 import { vjpSessions } from './sessions';
 

@@ -1,6 +1,6 @@
 import type { Session } from '../ort/session';
 import type { Tensor } from '../values/types';
-import { concatRows, rowSize, sliceRows } from '../models/tensor-util';
+import { concatRows, rowSize, sliceRows } from '../models/pipeline/tensor-util';
 
 /**
  * Runs a session over batch-major feeds in chunks of `fixed` rows (a model with a fixed batch

@@ -1,6 +1,6 @@
-import type { Gradients, Inputs, Outputs, RunContext } from '../../nodes/types';
+import type { Gradients, Inputs, Outputs, RunContext } from '../node-api/node';
 import { createScheduler, type SchedulerKind } from '../schedulers';
-import { generate, type GenerateResult } from '../models/pipeline';
+import { generate, type GenerateResult } from '../models/pipeline/generate';
 import { modelOf } from '../models/values';
 import type { EmbeddingValue, SeedsValue, Tensor } from '../values/types';
 import { diffusionBackward } from './backward';

@@ -1,7 +1,7 @@
 import { buildVjpModel } from '../autodiff/index';
 import { Session } from '../ort/session';
-import type { ModelFiles } from '../models/files';
-import { FILES, readExternalData } from '../models/layout';
+import type { ModelFiles } from '../models/files/model-files';
+import { FILES, readExternalData } from '../models/files/layout';
 import type { DiffusionModel } from '../models/model';
 
 /** Gradient models of a diffusion model's UNet and VAE decoder, built once per loaded model. */

@@ -2,12 +2,12 @@ import type { GraphDocument } from './document';
 import { indexGraph, type GraphIndex, type Link } from './graph-index';
 import { loadDocument } from './load';
 import { findCycles } from './cycles';
-import { findZoneBody, isLoopLink, ZONE_CURRENT_OUTPUT, ZONE_RESULT_OUTPUT, type ZoneBody } from './zones';
-import { paramSchema, withDefaults } from '../../nodes/params';
-import type { PortSpec } from '../../nodes/types';
-import type { AnyNodeDef, NodeRegistry } from '../../nodes/node-registry';
+import { findZoneBody, isLoopLink, ZONE_CURRENT_OUTPUT, ZONE_RESULT_OUTPUT, type ZoneBody } from '../zones/body';
+import { paramSchema, withDefaults } from '../node-api/params';
+import type { PortSpec } from '../node-api/node';
+import type { AnyNodeDef, NodeRegistry } from '../node-api/registry';
 import type { SocketType } from '../values/types';
-import type { Problem } from '../worker/protocol';
+import type { Problem } from '../api/protocol';
 
 /** A document that passed validation, with everything the scheduler needs resolved. */
 export interface CompiledGraph {

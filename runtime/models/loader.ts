@@ -1,11 +1,11 @@
 import type { Backend } from '../ort/env';
 import { Session } from '../ort/session';
 import type { SchedulerConfigJson } from '../schedulers';
-import { readJson, type ModelFiles } from './files';
-import { FILES, checkLayout, readExternalData } from './layout';
+import { readJson, type ModelFiles } from './files/model-files';
+import { FILES, checkLayout, readExternalData } from './files/layout';
 import { schedulerKindOf, type DiffusionModel } from './model';
 import { SIGNATURES, checkSignature } from './signature';
-import { loadPromptTokenizer } from './tokenizer-files';
+import { loadPromptTokenizer } from './files/prompt-tokenizer';
 
 export interface LoadOptions {
   id: string;

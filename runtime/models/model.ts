@@ -1,7 +1,7 @@
 import type { Backend } from '../ort/env';
 import type { Session } from '../ort/session';
 import type { SchedulerConfigJson, SchedulerKind } from '../schedulers';
-import type { ModelFiles } from './files';
+import type { ModelFiles } from './files/model-files';
 
 /** Turns one prompt into the model's token ids (CLIP: BOS, tokens, EOS, padded to 77). */
 export interface PromptTokenizer {

@@ -1,4 +1,4 @@
-import type { RuntimeServices } from '../../nodes/types';
+import type { RuntimeServices } from '../node-api/node';
 
 /**
  * Writes a file the graph produced (a saved embedding) and says where it went. The Node host

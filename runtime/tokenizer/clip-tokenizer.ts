@@ -6,7 +6,7 @@
 
 import { Tokenizer } from '@huggingface/tokenizers';
 import { buildClipTokenizerJson } from './clip-tokenizer-json.js';
-import { parseJsonObject, parseMerges, parseVocab, tokenContent, type TokenizerFiles } from './tokenizer-files.js';
+import { parseJsonObject, parseMerges, parseVocab, tokenContent, type TokenizerFiles } from './folder-texts.js';
 
 export const CLIP_MAX_LENGTH = 77;
 const DEFAULT_BOS = '<|startoftext|>';

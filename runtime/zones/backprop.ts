@@ -1,4 +1,4 @@
-import type { BodyRun, Gradients } from '../../nodes/types';
+import type { BodyRun, Gradients } from '../node-api/node';
 import type { Tensor } from '../values/types';
 
 /** Adds `g` into the accumulator slot (a value used twice gets the sum of both gradients). */

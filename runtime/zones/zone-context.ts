@@ -1,4 +1,4 @@
-import type { RunContext, ZoneRuntime } from '../../nodes/types';
+import type { RunContext, ZoneRuntime } from '../node-api/node';
 
 /** The scheduler's seam for a zone owner, or a clear error when something ran it as a plain node. */
 export function zoneOf(ctx: RunContext): ZoneRuntime {

@@ -12,7 +12,7 @@ ort.env.wasm.numThreads = 1;
 let dir = '';
 
 function vjp(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'runtime/cli/vjp.ts', ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/vjp.ts', ...args], { encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

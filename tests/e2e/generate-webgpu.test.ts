@@ -3,11 +3,11 @@ import { join, resolve } from 'node:path';
 import { decode } from 'fast-png';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProductRegistry } from '../../nodes/registry';
-import { nodeServices } from '../../runtime/host/node';
-import type { ModelService } from '../../runtime/models/service';
-import type { RuntimeEvent } from '../../runtime/worker/protocol';
-import { Runtime } from '../../runtime/worker/runtime';
+import { createProductRegistry } from '../../nodes/product';
+import { nodeServices } from '../../runtime/api/node-host';
+import type { ModelService } from '../../runtime/models/service/model-service';
+import type { RuntimeEvent } from '../../runtime/api/protocol';
+import { Runtime } from '../../runtime/api/runtime';
 import { runInWorker, serveGenerateApp, type GenerateApp } from './generate-app';
 import { bootPage, type BootedPage } from './harness';
 

@@ -1,4 +1,4 @@
-import type { NodeTypeInfo, RuntimeApi, RuntimeEvent } from '../../runtime/worker/protocol';
+import type { NodeTypeInfo, RuntimeApi, RuntimeEvent } from '../../runtime/api/protocol';
 import { parseDocument } from '../../editor/state/graph-file';
 
 /** A runtime stand-in for engine tests: a few node types, validation of types and a scripted run. */

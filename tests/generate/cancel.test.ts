@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProductRegistry } from '../../nodes/registry';
-import { nodeServices } from '../../runtime/host/node';
-import type { ModelService } from '../../runtime/models/service';
-import { Runtime } from '../../runtime/worker/runtime';
-import type { RuntimeEvent } from '../../runtime/worker/protocol';
+import { createProductRegistry } from '../../nodes/product';
+import { nodeServices } from '../../runtime/api/node-host';
+import type { ModelService } from '../../runtime/models/service/model-service';
+import { Runtime } from '../../runtime/api/runtime';
+import type { RuntimeEvent } from '../../runtime/api/protocol';
 
 const template = JSON.parse(readFileSync(new URL('../../graphs/text-to-image.json', import.meta.url), 'utf8'));
 

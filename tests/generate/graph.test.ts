@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createProductRegistry } from '../../nodes/registry';
-import { nodeServices } from '../../runtime/host/node';
-import type { ModelService } from '../../runtime/models/service';
-import { Runtime } from '../../runtime/worker/runtime';
-import type { RuntimeEvent } from '../../runtime/worker/protocol';
+import { createProductRegistry } from '../../nodes/product';
+import { nodeServices } from '../../runtime/api/node-host';
+import type { ModelService } from '../../runtime/models/service/model-service';
+import { Runtime } from '../../runtime/api/runtime';
+import type { RuntimeEvent } from '../../runtime/api/protocol';
 import { writeToyModel } from '../models/toy-model';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Generate } from '../../nodes/Generate';
 import { Model } from '../../nodes/Model';
 import { TextEncode, splitPrompts } from '../../nodes/TextEncode';
-import { withDefaults } from '../../nodes/params';
-import type { NodeDef, RunContext } from '../../nodes/types';
-import { ModelService } from '../../runtime/models/service';
-import { nodeFolderFiles } from '../../runtime/models/files-node';
+import { withDefaults } from '../../runtime/node-api/params';
+import type { NodeDef, RunContext } from '../../runtime/node-api/node';
+import { ModelService } from '../../runtime/models/service/model-service';
+import { nodeFolderFiles } from '../../runtime/models/files/node';
 import type { ImageValue, LatentValue, Value } from '../../runtime/values/types';
 import { writeToyModel } from '../models/toy-model';
 

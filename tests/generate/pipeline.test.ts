@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureOrt } from '../../runtime/ort/env';
 import { loadModel } from '../../runtime/models/loader';
-import { nodeFolderFiles } from '../../runtime/models/files-node';
+import { nodeFolderFiles } from '../../runtime/models/files/node';
 import type { DiffusionModel } from '../../runtime/models/model';
-import { canDenoiseOnDevice, emptyEmbedding, encodePrompts, generate, type GenerateRequest } from '../../runtime/models/pipeline';
-import { sliceRows } from '../../runtime/models/tensor-util';
+import { canDenoiseOnDevice, emptyEmbedding, encodePrompts, generate, type GenerateRequest } from '../../runtime/models/pipeline/generate';
+import { sliceRows } from '../../runtime/models/pipeline/tensor-util';
 import { torchRandn } from '../../runtime/rng';
 import { writeToyModel } from '../models/toy-model';
 

@@ -2,9 +2,9 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureOrt } from '../../runtime/ort/env';
 import { loadModel } from '../../runtime/models/loader';
-import { nodeFolderFiles } from '../../runtime/models/files-node';
+import { nodeFolderFiles } from '../../runtime/models/files/node';
 import type { DiffusionModel } from '../../runtime/models/model';
-import { encodePrompts, generate } from '../../runtime/models/pipeline';
+import { encodePrompts, generate } from '../../runtime/models/pipeline/generate';
 import { loadColorProbe } from './color-probe';
 
 const MODEL_DIR = resolve(import.meta.dirname, '../../models/tiny');

@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nodeServices } from '../../runtime/host/node';
-import { modelService } from '../../runtime/models/service';
+import { nodeServices } from '../../runtime/api/node-host';
+import { modelService } from '../../runtime/models/service/model-service';
 import type { ImageValue } from '../../runtime/values/types';
 import { loadTemplate, overrideType, runGraph } from '../../bench/methods-template';
 

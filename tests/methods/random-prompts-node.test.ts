@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RandomPrompts } from '../../nodes/RandomPrompts';
-import type { RunContext } from '../../nodes/types';
-import { nodeServices } from '../../runtime/host/node';
-import { modelService } from '../../runtime/models/service';
-import { encodePrompts } from '../../runtime/models/pipeline-encode';
+import type { RunContext } from '../../runtime/node-api/node';
+import { nodeServices } from '../../runtime/api/node-host';
+import { modelService } from '../../runtime/models/service/model-service';
+import { encodePrompts } from '../../runtime/models/pipeline/encode';
 import type { DiffusionModel } from '../../runtime/models/model';
 import type { EmbeddingValue, ModelValue } from '../../runtime/values/types';
 import { cosine } from '../../runtime/prompts';

@@ -2,11 +2,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProductRegistry } from '../../nodes/registry';
+import { createProductRegistry } from '../../nodes/product';
 import { validateGraph } from '../../runtime/graph/validate';
-import { nodeServices } from '../../runtime/host/node';
-import { runCli } from '../../runtime/cli/run-cli';
-import { modelService } from '../../runtime/models/service';
+import { nodeServices } from '../../runtime/api/node-host';
+import { runCli } from '../../cli/run-cli';
+import { modelService } from '../../runtime/models/service/model-service';
 import { loadTemplate, overrideType, runGraph, scoreOf } from '../../bench/methods-template';
 
 // Small counts: these check that each template runs headless end to end; bench/methods.bench.ts measures.

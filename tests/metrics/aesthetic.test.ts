@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Metric } from '../../nodes/Metric';
-import type { RunContext } from '../../nodes/types';
+import type { RunContext } from '../../runtime/node-api/node';
 import { GraphBuilder } from '../../runtime/onnx/index';
 import type { ImageValue, ScoreValue } from '../../runtime/values/types';
 import { randomImage } from './reference';

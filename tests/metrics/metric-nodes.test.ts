@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Metric } from '../../nodes/Metric';
 import { Compare } from '../../nodes/Compare';
-import type { RunContext } from '../../nodes/types';
+import type { RunContext } from '../../runtime/node-api/node';
 import type { ImageValue, LatentValue, ScoreValue } from '../../runtime/values/types';
 import { randomImage, sharpnessRef } from './reference';
 

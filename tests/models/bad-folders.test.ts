@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configureOrt } from '../../runtime/ort/env';
 import { loadModel } from '../../runtime/models/loader';
-import { nodeFolderFiles } from '../../runtime/models/files-node';
+import { nodeFolderFiles } from '../../runtime/models/files/node';
 import { writeToyModel, type ToyOptions } from './toy-model';
 
 configureOrt();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MissingFileError } from '../../runtime/models/files';
-import { httpFolderFiles } from '../../runtime/models/files-http';
+import { MissingFileError } from '../../runtime/models/files/model-files';
+import { httpFolderFiles } from '../../runtime/models/files/http';
 import { memoryCacheStorage } from './memory-cache';
 
 /** A fetch over a map of files; `down` makes it fail like an unreachable server. */

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureOrt } from '../../runtime/ort/env';
 import { loadModel } from '../../runtime/models/loader';
-import { nodeFolderFiles } from '../../runtime/models/files-node';
-import { encodePrompts } from '../../runtime/models/pipeline-encode';
+import { nodeFolderFiles } from '../../runtime/models/files/node';
+import { encodePrompts } from '../../runtime/models/pipeline/encode';
 import type { DiffusionModel } from '../../runtime/models/model';
 import { TOY_DIM, writeToyModel } from './toy-model';
 

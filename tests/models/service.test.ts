@@ -3,9 +3,9 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelService, type ModelEvent } from '../../runtime/models/service';
-import { nodeFolderFiles } from '../../runtime/models/files-node';
-import { parseSource } from '../../runtime/models/source';
+import { ModelService, type ModelEvent } from '../../runtime/models/service/model-service';
+import { nodeFolderFiles } from '../../runtime/models/files/node';
+import { parseSource } from '../../runtime/models/files/source';
 import { memoryCacheStorage } from './memory-cache';
 import { writeToyModel } from './toy-model';
 

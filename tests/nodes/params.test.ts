@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { paramSchema, withDefaults, type ParamSpecs } from '../../nodes/params';
+import { paramSchema, withDefaults, type ParamSpecs } from '../../runtime/node-api/params';
 
 const specs = {
   t: { kind: 'numberList', default: [0.5], minLength: 1, min: 0, max: 1, doc: 'amounts' },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createProductRegistry, NodeRegistry, PRODUCT_NODES } from '../../nodes/registry';
+import { createProductRegistry, NodeRegistry, PRODUCT_NODES } from '../../nodes/product';
 import { Note } from '../../nodes/Note';
-import { paramSchema, type ParamSpecs } from '../../nodes/params';
+import { paramSchema, type ParamSpecs } from '../../runtime/node-api/params';
 import { SOCKET_TYPES } from '../../runtime/values/types';
 
 describe('node registry', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeedSet } from '../../nodes/SeedSet';
-import { withDefaults } from '../../nodes/params';
-import type { RunContext } from '../../nodes/types';
+import { withDefaults } from '../../runtime/node-api/params';
+import type { RunContext } from '../../runtime/node-api/node';
 import type { SeedsValue } from '../../runtime/values/types';
 
 const ctx = (step?: number) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Slerp, slerpBackward, slerpForward, type Rows } from '../../nodes/Slerp';
-import type { RunContext } from '../../nodes/types';
+import type { RunContext } from '../../runtime/node-api/node';
 import type { EmbeddingValue } from '../../runtime/values/types';
 
 /** A deterministic pseudo-random fill in [-1, 1). */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decode } from 'fast-png';
-import { runCli } from '../../runtime/cli/run-cli';
+import { runCli } from '../../cli/run-cli';
 import { doc, makeTestNodes } from './test-nodes';
 
 const dir = mkdtempSync(join(tmpdir(), 'graph-cli-'));
@@ -87,7 +87,7 @@ describe('graph CLI', () => {
     const fixture = new URL('./fixtures/seeds.json', import.meta.url).pathname;
     const run = promisify(execFile);
     const tsx = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
-    const cliPath = new URL('../../runtime/cli/graph.ts', import.meta.url).pathname;
+    const cliPath = new URL('../../cli/graph.ts', import.meta.url).pathname;
     const out = join(dir, 'out-product');
     await run(tsx, [cliPath, 'run', fixture, '--out', out]);
     expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).nodes.seeds.status).toBe('ok');

@@ -5,7 +5,7 @@ import { migrate, MIGRATIONS, type MigrationStep } from '../../runtime/graph/mig
 import { GRAPH_VERSION } from '../../runtime/graph/document';
 import { loadDocument } from '../../runtime/graph/load';
 import { validateGraph } from '../../runtime/graph/validate';
-import { createProductRegistry } from '../../nodes/registry';
+import { createProductRegistry } from '../../nodes/product';
 
 describe('graphs/schema.json', () => {
   it('matches the zod schema (run `npm run schema` after changing document.ts)', () => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nodeServices } from '../../runtime/host/node';
-import { hostServices } from '../../runtime/host/services';
+import { nodeServices } from '../../runtime/api/node-host';
+import { hostServices } from '../../runtime/host/io';
 
 const dir = mkdtempSync(join(tmpdir(), 'host-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { validateGraph, type CompiledGraph } from '../../runtime/graph/validate';
-import { GraphExecutor } from '../../runtime/scheduler/executor';
-import { ResultCache } from '../../runtime/scheduler/cache';
-import { makePlan } from '../../runtime/scheduler/plan';
-import type { NodeRegistry } from '../../nodes/registry';
-import type { RuntimeEvent } from '../../runtime/worker/protocol';
+import { GraphExecutor } from '../../runtime/executor/executor';
+import { ResultCache } from '../../runtime/executor/cache';
+import { makePlan } from '../../runtime/executor/plan';
+import type { NodeRegistry } from '../../nodes/product';
+import type { RuntimeEvent } from '../../runtime/api/protocol';
 import type { NumberValue } from '../../runtime/values/types';
 import { doc, makeTestNodes } from './test-nodes';
 

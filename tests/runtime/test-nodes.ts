@@ -1,5 +1,5 @@
-import { defineNode, type NodeDef } from '../../nodes/types';
-import { NodeRegistry } from '../../nodes/node-registry';
+import { defineNode, type NodeDef } from '../../runtime/node-api/node';
+import { NodeRegistry } from '../../runtime/node-api/registry';
 import { SeedSet } from '../../nodes/SeedSet';
 import { Slerp } from '../../nodes/Slerp';
 import { Preview } from '../../nodes/Preview';

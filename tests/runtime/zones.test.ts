@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { validateGraph, type CompiledGraph } from '../../runtime/graph/validate';
-import { findZoneBody } from '../../runtime/graph/zones';
+import { findZoneBody } from '../../runtime/zones/body';
 import { indexGraph } from '../../runtime/graph/graph-index';
 import { GraphDocument } from '../../runtime/graph/document';
-import { GraphExecutor } from '../../runtime/scheduler/executor';
-import { ResultCache } from '../../runtime/scheduler/cache';
-import type { NodeRegistry } from '../../nodes/registry';
-import type { RuntimeEvent } from '../../runtime/worker/protocol';
+import { GraphExecutor } from '../../runtime/executor/executor';
+import { ResultCache } from '../../runtime/executor/cache';
+import type { NodeRegistry } from '../../nodes/product';
+import type { RuntimeEvent } from '../../runtime/api/protocol';
 import type { NumberValue } from '../../runtime/values/types';
 import { doc, makeTestNodes } from './test-nodes';
 

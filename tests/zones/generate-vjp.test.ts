@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiffusionModel } from '../../runtime/models/model';
-import { generate } from '../../runtime/models/pipeline';
+import { generate } from '../../runtime/models/pipeline/generate';
 import { generateVjp, type GenerateVjpParams } from '../../runtime/diffusion-vjp/generate-vjp';
-import type { RunContext } from '../../nodes/types';
+import type { RunContext } from '../../runtime/node-api/node';
 import type { EmbeddingValue, Tensor } from '../../runtime/values/types';
 import { SYNTHETIC, syntheticModel } from './synthetic-diffusion';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { GradientStep } from '../../nodes/GradientStep';
-import { defineNode } from '../../nodes/types';
+import { defineNode } from '../../runtime/node-api/node';
 import type { EmbeddingValue } from '../../runtime/values/types';
 import { edge, registry, runDoc } from './test-nodes';
 import { validateGraph } from '../../runtime/graph/validate';
-import { GraphExecutor } from '../../runtime/scheduler/executor';
-import { ResultCache } from '../../runtime/scheduler/cache';
+import { GraphExecutor } from '../../runtime/executor/executor';
+import { ResultCache } from '../../runtime/executor/cache';
 
 /** Captures what reaches it, so tests can read the zone's result. */
 let seen: EmbeddingValue | undefined;

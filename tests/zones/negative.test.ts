@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GradientStep } from '../../nodes/GradientStep';
 import { EmbeddingBatch, EmbeddingItem } from '../../nodes/EmbeddingBatch';
-import { defineNode } from '../../nodes/types';
+import { defineNode } from '../../runtime/node-api/node';
 import type { EmbeddingValue } from '../../runtime/values/types';
 import { edge, registry, runDoc } from './test-nodes';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Pick } from '../../nodes/Pick';
-import { defineNode } from '../../nodes/types';
+import { defineNode } from '../../runtime/node-api/node';
 import type { EmbeddingValue } from '../../runtime/values/types';
-import { PickBroker, type PickRequestEvent } from '../../runtime/zones/pick-service';
+import { PickBroker, type PickRequestEvent } from '../../runtime/zones/pick-broker';
 import { edge, registry, runDoc } from './test-nodes';
-import { Runtime } from '../../runtime/worker/runtime';
-import type { RuntimeEvent } from '../../runtime/worker/protocol';
+import { Runtime } from '../../runtime/api/runtime';
+import type { RuntimeEvent } from '../../runtime/api/protocol';
 
 /** Three candidates around the input: every value shifted by -1, 0 and +1. */
 const Around = defineNode({

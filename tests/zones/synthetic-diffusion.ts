@@ -2,7 +2,7 @@ import { GraphBuilder } from '../../runtime/onnx/index';
 import { Session } from '../../runtime/ort/session';
 import { configureOrt } from '../../runtime/ort/env';
 import type { DiffusionModel } from '../../runtime/models/model';
-import type { ModelFiles } from '../../runtime/models/files';
+import type { ModelFiles } from '../../runtime/models/files/model-files';
 
 /** Deterministic weights in [-scale, scale]. */
 function weights(seed: number, n: number, scale: number): Float32Array {

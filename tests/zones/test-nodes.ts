@@ -1,8 +1,8 @@
-import { defineNode, type NodeDef } from '../../nodes/types';
+import { defineNode, type NodeDef } from '../../runtime/node-api/node';
 import type { EmbeddingValue, ScoreValue } from '../../runtime/values/types';
-import { Runtime } from '../../runtime/worker/runtime';
-import { NodeRegistry } from '../../nodes/registry';
-import type { RuntimeEvent } from '../../runtime/worker/protocol';
+import { Runtime } from '../../runtime/api/runtime';
+import { NodeRegistry } from '../../nodes/product';
+import type { RuntimeEvent } from '../../runtime/api/protocol';
 
 /** A constant embedding [1, 3, 2]: row 0 plays BOS. */
 export const Const = defineNode({

@@ -1,4 +1,4 @@
-import type { HostServices } from '../../host/services';
+import type { HostServices } from '../../host/io';
 import { chooseBackend, configureOrt } from '../../ort/env';
 import type { ExternalFile } from '../../ort/session';
 import type { Tensor } from '../../values/types';

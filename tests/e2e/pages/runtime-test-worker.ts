@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
-import { exposeRuntime } from '../../../runtime/worker/expose';
-import { Runtime } from '../../../runtime/worker/runtime';
+import { exposeRuntime } from '../../../worker/expose';
+import { Runtime } from '../../../runtime/api/runtime';
 import { makeTestNodes } from '../../runtime/test-nodes';
 
 /**

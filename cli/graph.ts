@@ -1,0 +1,16 @@
+import { createProductRegistry } from '../nodes/product';
+import { nodeServices } from '../runtime/api/node-host';
+import { runCli } from './run-cli';
+
+/** `npm run graph -- validate FILE` | `npm run graph -- run FILE --out DIR [--targets id,id]` (see run-cli.ts). */
+const code = await runCli(process.argv.slice(2), {
+  registry: createProductRegistry(),
+  services: nodeServices(),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  onInterrupt(cancel) {
+    process.once('SIGINT', cancel);
+    return () => process.off('SIGINT', cancel);
+  },
+});
+process.exit(code);

@@ -1,0 +1,130 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { NodeRegistry } from '../nodes/product';
+import type { RuntimeServices } from '../runtime/node-api/node';
+import { validateGraph } from '../runtime/graph/validate';
+import { formatProblem, looseNodes } from '../runtime/graph/problems';
+import { Runtime } from '../runtime/api/runtime';
+import type { RuntimeEvent } from '../runtime/api/protocol';
+
+/**
+ * The graph CLI as a function, so tests run it in-process with their own registry:
+ * `validate FILE` and `run FILE --out DIR [--targets a,b]`.
+ * Exit codes: 0 success, 1 runtime error or cancelled, 2 invalid document or usage.
+ */
+export const USAGE = 'usage: npm run graph -- validate FILE | run FILE --out DIR [--targets id,id]';
+
+export interface CliEnv {
+  registry: NodeRegistry;
+  services: RuntimeServices;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Where the CLI hooks Ctrl-C; returns the unhook. */
+  onInterrupt?(cancel: () => void): () => void;
+}
+
+class CliExit extends Error {
+  constructor(readonly code: number, readonly lines: string[]) {
+    super(lines.join('; '));
+  }
+}
+
+function fail(code: number, ...lines: string[]): never {
+  throw new CliExit(code, lines);
+}
+
+function readDocument(file: string): unknown {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    fail(2, `cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+export async function runCli(argv: string[], env: CliEnv): Promise<number> {
+  try {
+    return await cli(argv, env);
+  } catch (error) {
+    const exit = error instanceof CliExit ? error : new CliExit(1, [error instanceof Error ? error.message : String(error)]);
+    for (const line of exit.lines) env.stderr(`error: ${line}\n`);
+    return exit.code;
+  }
+}
+
+async function cli(argv: string[], env: CliEnv): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { out: { type: 'string' }, targets: { type: 'string' } },
+    });
+  } catch (error) {
+    fail(2, (error as Error).message, USAGE);
+  }
+  const [command, file, ...extra] = parsed.positionals;
+  if (!file || extra.length > 0 || (command !== 'validate' && command !== 'run')) fail(2, USAGE);
+  const { registry } = env;
+  const text = readDocument(file);
+  const validation = validateGraph(text, registry);
+  if (!validation.ok) fail(2, ...validation.problems.map((p) => formatProblem(p, looseNodes(text))));
+  const doc = validation.graph.doc;
+  if (command === 'validate') {
+    env.stdout(`ok: ${file} (${doc.nodes.length} nodes, ${doc.edges.length} edges)\n`);
+    return 0;
+  }
+
+  const out = parsed.values.out;
+  if (!out) fail(2, 'run needs --out DIR', USAGE);
+  const targets = parsed.values.targets?.split(',').map((t) => t.trim()).filter(Boolean);
+  mkdirSync(out, { recursive: true });
+  // SaveEmbedding and other file outputs land in --out (runtime/api/node-host.ts saveBytes)
+  const runtime = new Runtime({ registry, services: { ...env.services, outDir: out } });
+  const unhook = env.onInterrupt?.(() => void runtime.cancel());
+  const history = new Map<string, { goal?: 'minimize' | 'maximize'; values: number[] }>();
+  const typeOf = (id: string) => doc.nodes.find((n) => n.id === id)?.type ?? '?';
+  const onEvent = (event: RuntimeEvent) => {
+    switch (event.type) {
+      case 'node-start':
+        env.stderr(`[${event.nodeId}] ${typeOf(event.nodeId)} running\n`);
+        break;
+      case 'node-progress':
+        env.stderr(`[${event.nodeId}] ${event.value}/${event.max}\n`);
+        break;
+      case 'node-done':
+        env.stderr(`[${event.nodeId}] ${event.cached ? 'cached' : `done in ${event.ms.toFixed(1)} ms`}\n`);
+        break;
+      case 'node-error':
+        env.stderr(`error: ${event.message}\n`);
+        break;
+      case 'node-preview':
+        event.images.forEach((image, i) => writeFileSync(join(out, `${event.nodeId}-${i}.png`), image.png));
+        break;
+      case 'zone-iteration': {
+        let rows = history.get(event.nodeId);
+        if (!rows) history.set(event.nodeId, (rows = { values: [] }));
+        rows.goal ??= event.goal;
+        rows.values.push(event.objective);
+        env.stderr(`[${event.nodeId}] step ${event.step}: ${event.objective}\n`);
+        break;
+      }
+    }
+  };
+  let summary;
+  try {
+    summary = await runtime.run(doc, { targets }, onEvent);
+  } catch (error) {
+    fail(1, `runtime failure: ${(error as Error).message}`);
+  } finally {
+    unhook?.();
+  }
+  if (summary.problems) fail(2, ...summary.problems.map((p) => formatProblem(p, doc)));
+  for (const [nodeId, { goal, values }] of history) {
+    writeFileSync(join(out, `${nodeId}.history.json`), `${JSON.stringify({ goal: goal ?? 'minimize', values })}\n`);
+  }
+  writeFileSync(join(out, 'run.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  env.stderr(`${summary.status}: summary in ${join(out, 'run.json')}\n`);
+  return summary.status === 'ok' ? 0 : 1;
+}
+

@@ -1,0 +1,63 @@
+// npm run vjp -- MODEL.onnx --wrt name[,name] --of name -o OUT.onnx
+// Writes the gradient (VJP) model of MODEL. Its weights stay in MODEL: the output refers to
+// them as external data by a path relative to OUT, so keep both files where they are.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { buildVjpModel } from '../runtime/autodiff/index';
+
+const USAGE = 'usage: npm run vjp -- MODEL.onnx --wrt name[,name] --of name -o OUT.onnx [--no-forward-output]';
+
+interface Args { model: string; wrt: string[]; of: string; out: string; includeOutput: boolean }
+
+function parseArgs(argv: string[]): Args {
+  const rest: string[] = [];
+  const flags: Record<string, string> = {};
+  let includeOutput = true;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--no-forward-output') includeOutput = false;
+    else if (a === '--wrt' || a === '--of' || a === '-o' || a === '--out') {
+      if (argv[i + 1] === undefined) throw new Error(`${a} needs a value`);
+      flags[a === '--out' ? '-o' : a] = argv[++i];
+    } else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
+    else rest.push(a);
+  }
+  if (rest.length !== 1 || !flags['--wrt'] || !flags['--of'] || !flags['-o']) throw new Error(USAGE);
+  const wrt = flags['--wrt'].split(',').map((s) => s.trim()).filter(Boolean);
+  return { model: rest[0], wrt, of: flags['--of'], out: flags['-o'], includeOutput };
+}
+
+/** A location relative to the output's folder, with forward slashes as ONNX expects. */
+const relativeTo = (outDir: string, target: string) => relative(outDir, target).split(sep).join('/');
+
+function main(argv: string[]): void {
+  const args = parseArgs(argv);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(args.model));
+  } catch (e) {
+    throw new Error(`cannot read ${args.model}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const outDir = dirname(resolve(args.out));
+  const modelDir = dirname(resolve(args.model));
+  const vjp = buildVjpModel(bytes, {
+    wrt: args.wrt,
+    of: args.of,
+    includeOutput: args.includeOutput,
+    forwardPath: relativeTo(outDir, resolve(args.model)),
+    rebaseExternal: (loc) => relativeTo(outDir, join(modelDir, loc)),
+  });
+  writeFileSync(args.out, vjp.model);
+  const shared = [...(vjp.externalData ?? []).map((d) => d.path), ...vjp.forwardExternalFiles];
+  const fmt = (ts: typeof vjp.inputs) => ts.map((t) => `${t.name} ${t.dtype}[${(t.dims ?? []).map((d) => d ?? '?').join(',')}]`).join('; ');
+  console.log(`wrote ${args.out} (${vjp.model.length} bytes; weights read from ${shared.join(', ') || 'nowhere'})`);
+  console.log(`inputs: ${fmt(vjp.inputs)}`);
+  console.log(`outputs: ${fmt(vjp.outputs)}`);
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (e) {
+  console.error(`error: ${(e as Error).message.split('\n')[0]}`);
+  process.exit(2);
+}
