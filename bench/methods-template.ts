@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createProductRegistry } from '../nodes/product';
-import type { Outputs, RuntimeServices } from '../runtime/node-api/node';
+import type { Outputs } from '../runtime/node-api/node';
+import type { RuntimeServices } from '../runtime/node-api/services';
 import { validateGraph } from '../runtime/graph/validate';
 import { GraphExecutor } from '../runtime/executor/executor';
 import { ResultCache } from '../runtime/executor/cache';
-import type { RunSummary, RuntimeEvent } from '../runtime/api/protocol';
+import type { RunSummary, RuntimeEvent } from '../runtime/events';
 
 /** Shared by tests/methods and bench/methods.bench.ts: run a shipped template with some params changed. */
 export type Overrides = Record<string, Record<string, unknown>>;

@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeServices } from '../runtime/api/node-host';
-import { modelService } from '../runtime/models/service/model-service';
 import { report } from './report';
 import { loadTemplate, mean, runGraph, scoreOf } from './methods-template';
 
@@ -55,6 +54,6 @@ export default async function methodsBench(): Promise<void> {
     report('methods.human_feedback.mean_change_per_round', (100 * mean(steps)) / rounds[0], '% of round 1');
     report('methods.human_feedback.rounds_up', steps.filter((d) => d > 0).length, `of ${steps.length}`);
   } finally {
-    await modelService(services).dispose();
+    await services.models.dispose();
   }
 }

@@ -2,11 +2,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { NodeRegistry } from '../nodes/product';
-import type { RuntimeServices } from '../runtime/node-api/node';
+import type { RuntimeServices } from '../runtime/node-api/services';
 import { validateGraph } from '../runtime/graph/validate';
 import { formatProblem, looseNodes } from '../runtime/graph/problems';
 import { Runtime } from '../runtime/api/runtime';
-import type { RuntimeEvent } from '../runtime/api/protocol';
+import type { RuntimeEvent } from '../runtime/events';
 
 /**
  * The graph CLI as a function, so tests run it in-process with their own registry:

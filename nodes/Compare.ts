@@ -1,6 +1,7 @@
 import { defineNode } from '../runtime/node-api/node';
 import type { ImageValue, LatentValue, ScoreValue, Value } from '../runtime/values/types';
-import { MEASURES, measure, measureVjp } from '../runtime/metrics';
+import { MEASURES } from '../runtime/metrics';
+import { requireService } from '../runtime/node-api/services';
 
 type Comparable = ImageValue | LatentValue;
 
@@ -40,7 +41,7 @@ export const Compare = defineNode({
   async run(ctx, inputs, p) {
     const { a, b, item } = pair(inputs);
     const spec = MEASURES[p.measure];
-    const values = await measure(keyOf(p.measure, item), () => spec.build(item), { a: a.tensor, b: b.tensor });
+    const values = await requireService(ctx.services, 'metrics').measure(keyOf(p.measure, item), () => spec.build(item), { a: a.tensor, b: b.tensor });
     // Shown side by side: both batches of images in one preview.
     if (a.kind === 'Image' && b.kind === 'Image') {
       const data = new Float32Array(a.tensor.data.length + b.tensor.data.length);
@@ -51,10 +52,10 @@ export const Compare = defineNode({
     const score: ScoreValue = { kind: 'Score', values, name: p.measure, goal: spec.goal };
     return { score };
   },
-  async vjp(_ctx, inputs, p, _outputs, grads) {
+  async vjp(ctx, inputs, p, _outputs, grads) {
     if (!grads.score) return {};
     const { a, b, item } = pair(inputs);
     const spec = MEASURES[p.measure];
-    return measureVjp(keyOf(p.measure, item), () => spec.build(item), { a: a.tensor, b: b.tensor }, grads.score);
+    return requireService(ctx.services, 'metrics').measureVjp(keyOf(p.measure, item), () => spec.build(item), { a: a.tensor, b: b.tensor }, grads.score);
   },
 });

@@ -1,6 +1,6 @@
 import { defineNode } from '../runtime/node-api/node';
 import type { EmbeddingValue } from '../runtime/values/types';
-import { hostServices } from '../runtime/host/io';
+import { requireService } from '../runtime/node-api/services';
 import { embeddingFromSafetensors } from '../runtime/safetensors';
 
 export const LoadEmbedding = defineNode({
@@ -17,7 +17,7 @@ export const LoadEmbedding = defineNode({
     tensor: { kind: 'enum', options: ['embedding', 'negative'], default: 'embedding', doc: 'Which stored embedding to output.' },
   },
   async run(ctx, _inputs, p) {
-    const bytes = await hostServices(ctx.services).readBytes(p.file, ctx.signal);
+    const bytes = await requireService(ctx.services, 'readBytes')(p.file, ctx.signal);
     const file = embeddingFromSafetensors(bytes);
     const value: EmbeddingValue | undefined = p.tensor === 'negative' ? file.negative : file.embedding;
     if (!value) throw new Error(`${p.file} holds no negative embedding`);

@@ -1,13 +1,14 @@
 import { defineNode } from '../runtime/node-api/node';
 import type { ImageValue, ScoreValue } from '../runtime/values/types';
-import { METRICS, measure, measureVjp } from '../runtime/metrics';
-import { aestheticPredictor } from '../runtime/metrics/aesthetic/predictor';
-import { hostServices } from '../runtime/host/io';
+import { METRICS } from '../runtime/metrics';
+import { requireService } from '../runtime/node-api/services';
 import type { RunContext } from '../runtime/node-api/node';
 
 /** The LAION aesthetic predictor runs the user's CLIP + MLP models, not a graph of ours. */
 const AESTHETIC = 'aesthetic';
-const predictorOf = (ctx: RunContext, folder: string) => aestheticPredictor(hostServices(ctx.services), folder);
+const metricsOf = (ctx: RunContext) => requireService(ctx.services, 'metrics');
+const predictorOf = (ctx: RunContext, folder: string) =>
+  metricsOf(ctx).aesthetic({ readBytes: requireService(ctx.services, 'readBytes') }, folder);
 
 function spec(name: string) {
   const s = METRICS[name];
@@ -54,7 +55,7 @@ export const Metric = defineNode({
       const values = await (await predictorOf(ctx, p.predictor)).score(image.tensor);
       return { score: { kind: 'Score', values, name: AESTHETIC, goal: 'maximize' } satisfies ScoreValue };
     }
-    const values = await measure(keyOf(p.metric, image), builder(p.metric, image), { image: image.tensor });
+    const values = await metricsOf(ctx).measure(keyOf(p.metric, image), builder(p.metric, image), { image: image.tensor });
     const score: ScoreValue = { kind: 'Score', values, name: p.metric, goal: spec(p.metric).goal };
     return { score };
   },
@@ -62,7 +63,7 @@ export const Metric = defineNode({
     if (!grads.score) return {};
     const image = imageOf(inputs.image);
     if (p.metric === AESTHETIC) return { image: await (await predictorOf(ctx, p.predictor)).vjp(image.tensor, grads.score) };
-    const g = await measureVjp(keyOf(p.metric, image), builder(p.metric, image), { image: image.tensor }, grads.score);
+    const g = await metricsOf(ctx).measureVjp(keyOf(p.metric, image), builder(p.metric, image), { image: image.tensor }, grads.score);
     return { image: g.image };
   },
 });

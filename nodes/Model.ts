@@ -1,5 +1,5 @@
 import { defineNode } from '../runtime/node-api/node';
-import { modelService } from '../runtime/models/service/model-service';
+import { requireService } from '../runtime/node-api/services';
 import type { ModelValue } from '../runtime/values/types';
 
 /** Loads a diffusers-layout ONNX model once; every model-backed node takes its `model` output. */
@@ -20,7 +20,7 @@ export const Model = defineNode({
     },
   },
   async run(ctx, _inputs, p) {
-    const model = await modelService(ctx.services).load(p.source, ctx.signal);
+    const model = await requireService(ctx.services, 'models').load(p.source, ctx.signal);
     const value: ModelValue = { kind: 'Model', id: model.id, handle: model };
     return { model: value };
   },

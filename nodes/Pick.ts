@@ -1,8 +1,8 @@
 import { defineNode } from '../runtime/node-api/node';
 import type { EmbeddingValue, ImageValue, ScoreValue, Value } from '../runtime/values/types';
-import { slerpForward } from './Slerp';
+import { slerpForward } from '../runtime/embeddings/slerp';
 import { cancelled, zoneOf } from '../runtime/zones/zone-context';
-import { pickService, type PickChoice } from '../runtime/zones/pick-broker';
+import type { PickChoice } from '../runtime/node-api/pick';
 
 function expect<K extends Value['kind']>(value: Value | undefined, kind: K, port: string): Extract<Value, { kind: K }> {
   if (!value) throw new Error(`zone input "${port}" got no value`);
@@ -57,7 +57,7 @@ export const Pick = defineNode({
   },
   async run(ctx, inputs, p) {
     const zone = zoneOf(ctx);
-    const service = pickService(ctx.services);
+    const service = ctx.services.pick;
     let cur = inputs.init as EmbeddingValue;
     if (cur.tensor.dims[0] !== 1) throw new Error(`"init" must be one embedding, got a batch of ${cur.tensor.dims[0]}`);
     for (let round = 0; round < p.rounds; round++) {

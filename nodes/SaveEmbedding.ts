@@ -1,6 +1,7 @@
 import { defineNode } from '../runtime/node-api/node';
 import type { EmbeddingValue } from '../runtime/values/types';
-import { checkFileName, embeddingToSafetensors, saveService } from '../runtime/safetensors';
+import { checkFileName, embeddingToSafetensors } from '../runtime/safetensors';
+import { requireService } from '../runtime/node-api/services';
 
 export const SaveEmbedding = defineNode({
   type: 'SaveEmbedding',
@@ -35,7 +36,7 @@ export const SaveEmbedding = defineNode({
         ...(p.seeds.length > 0 ? { seeds: p.seeds } : {}),
       },
     });
-    await saveService(ctx.services)(file, bytes, 'application/octet-stream', ctx.nodeId);
+    await requireService(ctx.services, 'saveBytes').call(ctx.services, file, bytes, 'application/octet-stream', ctx.nodeId);
     ctx.progress(1, 1);
     return {};
   },

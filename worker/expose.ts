@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
-import type { RuntimeApi, RuntimeEvent } from '../runtime/api/protocol';
+import type { RuntimeApi } from '../runtime/api/protocol';
+import type { RuntimeEvent } from '../runtime/events';
 import type { Runtime } from '../runtime/api/runtime';
 
 function withTransfer(event: RuntimeEvent): RuntimeEvent {

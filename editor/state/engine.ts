@@ -1,5 +1,7 @@
 import type { GraphDocument, GraphEdge, GraphNode } from '../../runtime/graph/document';
-import type { NodeTypeInfo, Problem, RunOptions, RuntimeApi, RuntimeEvent } from '../../runtime/api/protocol';
+import type { NodeTypeInfo } from '../../runtime/node-api/node-type-info';
+import type { Problem, RuntimeEvent } from '../../runtime/events';
+import type { RunOptions, RuntimeApi } from '../../runtime/api/protocol';
 import { copyNodes, pasteNodes } from './clipboard';
 import * as ops from './document-ops';
 import { changedNodes } from './document-ops';
@@ -268,18 +270,17 @@ export class EditorEngine {
 
   // ---- running ----
 
-  /** Validates, then runs the graph (or only what `targets` need). Events update `state.run`. */
+  /**
+   * Runs the graph (or only what `targets` need) in one round trip: the runtime validates, and an
+   * invalid graph comes back with its problems in the summary. Events update `state.run`.
+   */
   async run(options: RunOptions = {}): Promise<void> {
     if (this.current.run.running) return;
     const doc = this.doc;
     this.set({ run: { ...this.current.run, running: true }, problems: [] });
     try {
-      const checked = await this.runtime.validate(doc);
-      if (!checked.ok) {
-        this.set({ problems: checked.problems, problemsFrom: 'run', run: { ...this.current.run, running: false } });
-        return;
-      }
-      await this.runtime.run(doc, options, this.wrap((ev) => this.onRuntimeEvent(ev)));
+      const summary = await this.runtime.run(doc, options, this.wrap((ev) => this.onRuntimeEvent(ev)));
+      if (summary.problems?.length) this.set({ problems: summary.problems, problemsFrom: 'run' });
     } catch (e) {
       this.set({ problems: [{ message: `run failed: ${(e as Error).message ?? e}` }], problemsFrom: 'run' });
     } finally {

@@ -1,6 +1,6 @@
 import { decode, encode, hasPngSignature } from 'fast-png';
 import { GraphDocument } from '../../runtime/graph/document';
-import type { Problem } from '../../runtime/api/protocol';
+import type { Problem } from '../../runtime/events';
 import { serialize } from './document-ops';
 
 /** Reading graphs from JSON files and from PNGs that carry one; writing PNGs with the graph inside. */

@@ -1,4 +1,4 @@
-import type { PreviewImage, RuntimeEvent } from '../../runtime/api/protocol';
+import type { PreviewImage, RuntimeEvent } from '../../runtime/events';
 
 /** What the editor shows of a run: per-node status, previews, plots, backend and model loading. */
 

@@ -1,23 +1,9 @@
-import type { PortSpec } from '../../runtime/node-api/node';
+import { portLabel, portsFit, type PortSpec } from '../../runtime/node-api/ports';
 import type { GraphDocument, GraphEdge } from '../../runtime/graph/document';
-import type { NodeTypeInfo } from '../../runtime/api/protocol';
-import type { SocketType } from '../../runtime/values/types';
+import type { NodeTypeInfo } from '../../runtime/node-api/node-type-info';
 
 /** Socket typing as the editor sees it: which output may feed which input. */
 
-export function portTypes(port: PortSpec): readonly SocketType[] {
-  return typeof port.type === 'string' ? [port.type] : port.type;
-}
-
-/** An output fits an input when they share at least one socket type. */
-export function portsFit(output: PortSpec, input: PortSpec): boolean {
-  const accepted = portTypes(input);
-  return portTypes(output).some((t) => accepted.includes(t));
-}
-
-export function portLabel(port: PortSpec): string {
-  return portTypes(port).join(' | ');
-}
 
 export type ConnectCheck = { ok: true } | { ok: false; hint: string };
 

@@ -1,6 +1,6 @@
 import Fuse from 'fuse.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { NodeTypeInfo } from '../../runtime/api/protocol';
+import type { NodeTypeInfo } from '../../runtime/node-api/node-type-info';
 import type { EditorEngine } from '../state/engine';
 import { nodeById } from '../state/document-ops';
 import { typesFitting } from '../state/sockets';

@@ -1,5 +1,5 @@
 import type { EditorState } from '../state/engine';
-import type { PreviewImage } from '../../runtime/api/protocol';
+import type { PreviewImage } from '../../runtime/events';
 
 /** Browser file plumbing: downloads and reading dropped or chosen files. */
 

@@ -1,10 +1,9 @@
 import { useEffect, useRef } from 'react';
 import type { NodeId } from 'rete';
 import { Drag, RefComponent, type RenderEmit } from 'rete-react-plugin';
-import type { PortSpec } from '../../runtime/node-api/node';
 import type { EditorEngine } from '../state/engine';
 import { nodeById } from '../state/document-ops';
-import { portLabel, portTypes } from '../state/sockets';
+import { portLabel, portTypes, type PortSpec } from '../../runtime/node-api/ports';
 import { shallowEqualArrays, useEngine } from '../ui/use-engine';
 import { PickPanel } from './pick-panel';
 import { Downloads, LossPlot, Previews } from './previews';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { PreviewImage } from '../../runtime/api/protocol';
+import type { PreviewImage } from '../../runtime/events';
 import type { SavedFile } from '../state/run-state';
 import { lightbox } from './lightbox';
 

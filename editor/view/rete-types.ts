@@ -1,7 +1,7 @@
 import { ClassicPreset, type GetSchemes } from 'rete';
 import type { ReactArea2D } from 'rete-react-plugin';
-import type { NodeTypeInfo } from '../../runtime/api/protocol';
-import { portTypes } from '../state/sockets';
+import type { NodeTypeInfo } from '../../runtime/node-api/node-type-info';
+import { portTypes } from '../../runtime/node-api/ports';
 
 /** Rete's side of a document node: id, ports and measured size. Content comes from the engine. */
 export class StudioNode extends ClassicPreset.Node {

@@ -1,7 +1,8 @@
-import type { RuntimeServices } from '../node-api/node';
-import type { RuntimeEvent } from './protocol';
+import type { HostServices, RuntimeServices } from '../node-api/services';
+import { MetricService } from '../metrics/service';
+import type { RuntimeEvent } from '../events';
 import { createBrowserModelService } from '../models/service/browser';
-import { BUILTIN_PREFIX, fetchBytes, type HostServices } from '../host/io';
+import { BUILTIN_PREFIX, fetchBytes } from '../host/io';
 
 export interface BrowserHostOptions {
   /** Where the app serves the models/ folder; relative to the worker's location. */
@@ -14,6 +15,7 @@ export function browserServices(extra: RuntimeServices = {}, options: BrowserHos
   const listeners = new Set<(event: RuntimeEvent) => void>();
   return {
     models: createBrowserModelService({ appBase: new URL('../', base).href }),
+    metrics: new MetricService(),
     ...extra,
     host: 'browser',
     async readBytes(location, signal) {

@@ -1,9 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve, sep } from 'node:path';
-import type { RuntimeServices } from '../node-api/node';
+import type { HostServices, RuntimeServices } from '../node-api/services';
+import { MetricService } from '../metrics/service';
 import { createNodeModelService } from '../models/service/node';
-import { BUILTIN_PREFIX, fetchBytes, type HostServices } from '../host/io';
+import { BUILTIN_PREFIX, fetchBytes } from '../host/io';
 
 const MODELS_DIR = resolve(fileURLToPath(new URL('../../models', import.meta.url)));
 
@@ -11,6 +12,7 @@ const MODELS_DIR = resolve(fileURLToPath(new URL('../../models', import.meta.url
 export function nodeServices(extra: RuntimeServices = {}, modelsDir: string = MODELS_DIR): HostServices {
   return {
     models: createNodeModelService(modelsDir),
+    metrics: new MetricService(),
     ...extra,
     host: 'node',
     async readBytes(location, signal) {
@@ -23,7 +25,7 @@ export function nodeServices(extra: RuntimeServices = {}, modelsDir: string = MO
       return new Uint8Array(await readFile(path, { signal }));
     },
     /** Files a graph saves (SaveEmbedding) go under `outDir` (the CLI's --out), else the working directory. */
-    async saveBytes(this: RuntimeServices, name: string, bytes: Uint8Array) {
+    async saveBytes(this: { outDir?: string }, name: string, bytes: Uint8Array) {
       const base = resolve(typeof this.outDir === 'string' ? this.outDir : process.cwd());
       const path = resolve(base, name);
       // The name comes from a graph document: it may not climb out of the output folder.

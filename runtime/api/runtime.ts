@@ -1,21 +1,13 @@
-import type { RuntimeServices } from '../node-api/node';
+import type { RuntimeServices } from '../node-api/services';
 import type { NodeRegistry } from '../../nodes/product';
 import { validateGraph } from '../graph/validate';
 import { ResultCache, type CacheLimits } from '../executor/cache';
 import { GraphExecutor } from '../executor/executor';
-import type { NodeTypeInfo, RunOptions, RunSummary, RuntimeApi, RuntimeEvent } from './protocol';
-import { PickBroker, type PickChoice } from '../zones/pick-broker';
-
-/** What the runtime uses of services.models (runtime/models/service/model-service/model-service.ts), kept structural. */
-interface ModelEvents {
-  onEvent?(listener: (event: RuntimeEvent) => void): () => void;
-  registerFolder?(name: string, folder: FileSystemDirectoryHandle | File[]): Promise<void>;
-}
-
-/** What the runtime uses of the host's own events (runtime/host/io.ts), kept structural. */
-interface HostEvents {
-  onEvent?(listener: (event: RuntimeEvent) => void): () => void;
-}
+import type { NodeTypeInfo } from '../node-api/node-type-info';
+import type { RunSummary, RuntimeEvent } from '../events';
+import type { RunOptions, RuntimeApi } from './protocol';
+import { PickBroker } from '../zones/pick-broker';
+import type { PickChoice } from '../node-api/pick';
 
 export interface RuntimeOptions {
   registry: NodeRegistry;
@@ -69,11 +61,11 @@ export class Runtime implements RuntimeApi {
 
   /** See RuntimeApi.registerFolder; the host's model service (runtime/models) holds the folders. */
   registerFolder(name: string, folder: FileSystemDirectoryHandle | File[]): Promise<{ source: string }> {
-    const models = this.options.services.models as ModelEvents | undefined;
-    if (!models?.registerFolder) return Promise.reject(new Error('this runtime has no model service to register folders with'));
+    const models = this.options.services.models;
+    if (!models) return Promise.reject(new Error('this runtime has no model service to register folders with'));
     // queued like a run: a graph running now may be using the model this releases
     const job = this.queue.then(async () => {
-      await models.registerFolder!(name, folder);
+      await models.registerFolder(name, folder);
       // results cached from a folder registered earlier under this name hold its released model
       this.cache.clear();
       return { source: `folder:${name}` };
@@ -115,8 +107,8 @@ export class Runtime implements RuntimeApi {
     };
     // model loading reports backend and download progress through the run's events, the
     // browser host its saved files (`file` events)
-    const unsubscribe = (this.options.services.models as ModelEvents | undefined)?.onEvent?.(emit);
-    const unsubscribeHost = (this.options.services as HostEvents).onEvent?.(emit);
+    const unsubscribe = this.options.services.models?.onEvent(emit);
+    const unsubscribeHost = this.options.services.onEvent?.(emit);
     this.emitCurrent = emit;
     try {
       return await this.execute(runId, doc, options, emit, signal);

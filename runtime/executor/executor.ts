@@ -1,7 +1,9 @@
-import type { BodyNodeRun, Inputs, Outputs, RunContext, RuntimeServices } from '../node-api/node';
+import type { BodyNodeRun, Inputs, Outputs, RunContext } from '../node-api/node';
+import type { RuntimeServices } from '../node-api/services';
+import { portTypes, valueFits } from '../node-api/ports';
 import type { CompiledGraph } from '../graph/validate';
 import { isLoopLink, ZONE_RESULT_OUTPUT } from '../zones/body';
-import type { NodeRunSummary, RunSummary, RuntimeEvent } from '../api/protocol';
+import type { NodeRunSummary, RunSummary, RuntimeEvent } from '../events';
 import { imageToPngs } from '../png/encode';
 import type { ResultCache } from './cache';
 import { KeyBook } from './keys';
@@ -227,8 +229,7 @@ function checkOutputs(graph: CompiledGraph, nodeId: string, outputs: Outputs): v
     if (def.zone && port !== ZONE_RESULT_OUTPUT) continue;
     const value = outputs?.[port];
     if (!value) throw new Error(`produced no "${port}" output`);
-    const accepted = typeof spec.type === 'string' ? [spec.type] : spec.type;
-    if (!accepted.includes(value.kind)) throw new Error(`output "${port}" should be ${accepted.join(' or ')}, got ${value.kind}`);
+    if (!valueFits(spec, value)) throw new Error(`output "${port}" should be ${portTypes(spec).join(' or ')}, got ${value.kind}`);
   }
 }
 

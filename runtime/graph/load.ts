@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { GRAPH_FORMAT, GraphDocument } from './document';
 import { migrate } from './migrate';
-import type { Problem } from '../api/protocol';
+import type { Problem } from '../events';
 
 export type LoadResult = { ok: true; doc: GraphDocument } | { ok: false; problems: Problem[] };
 

@@ -1,5 +1,5 @@
 import type { GraphDocument } from './document';
-import type { Problem } from '../api/protocol';
+import type { Problem } from '../events';
 
 /** One line for a problem, naming the node (and its type) first: `node "gen" (Generate): ...`. */
 export function formatProblem(problem: Problem, doc?: Pick<GraphDocument, 'nodes'>): string {

@@ -4,10 +4,9 @@ import { loadDocument } from './load';
 import { findCycles } from './cycles';
 import { findZoneBody, isLoopLink, ZONE_CURRENT_OUTPUT, ZONE_RESULT_OUTPUT, type ZoneBody } from '../zones/body';
 import { paramSchema, withDefaults } from '../node-api/params';
-import type { PortSpec } from '../node-api/node';
+import { portTypes, portsFit, type PortSpec } from '../node-api/ports';
 import type { AnyNodeDef, NodeRegistry } from '../node-api/registry';
-import type { SocketType } from '../values/types';
-import type { Problem } from '../api/protocol';
+import type { Problem } from '../events';
 
 /** A document that passed validation, with everything the scheduler needs resolved. */
 export interface CompiledGraph {
@@ -118,7 +117,7 @@ function checkEdges(doc: GraphDocument, index: GraphIndex, defs: Map<string, Any
     if (toDef && !inp) {
       problems.push({ nodeId: toId, port: toPort, message: `unknown input port "${toPort}" (${toDef.type} has: ${names(toDef.inputs)})` });
     }
-    if (out && inp && !typesMeet(out, inp)) {
+    if (out && inp && !portsFit(out, inp)) {
       problems.push({
         nodeId: toId,
         port: toPort,
@@ -163,6 +162,4 @@ function checkZone(body: ZoneBody, def: AnyNodeDef, index: GraphIndex, defs: Map
 }
 
 const names = (record: Record<string, unknown>) => Object.keys(record).join(', ') || 'none';
-const asList = (t: SocketType | readonly SocketType[]): readonly SocketType[] => (typeof t === 'string' ? [t] : t);
-const typeList = (spec: PortSpec) => asList(spec.type).join(' or ');
-const typesMeet = (out: PortSpec, inp: PortSpec) => asList(out.type).some((t) => asList(inp.type).includes(t));
+const typeList = (spec: PortSpec) => portTypes(spec).join(' or ');

@@ -4,4 +4,4 @@ export { colorfulnessGraph } from './colorfulness';
 export { brightnessGraph } from './brightness';
 export { cosineGraph, mseGraph } from './compare';
 export { GRAY_WEIGHTS, type MeasureGraph } from './common';
-export { measure, measureVjp, type Feeds } from './runner';
+export { MetricService, type Feeds } from './service';

@@ -1,12 +1,8 @@
 import type { ParamSpecs, ParamValues } from './params';
-import type { ImageValue, SocketType, Tensor, Value } from '../values/types';
+import type { ImageValue, Tensor, Value } from '../values/types';
+import type { PortSpec } from './ports';
+import type { RuntimeServices } from './services';
 
-/** A port: its socket type (or the types it accepts), whether it may stay unconnected, and docs. */
-export interface PortSpec {
-  type: SocketType | readonly SocketType[];
-  optional?: boolean;
-  doc: string;
-}
 
 export type Inputs = Record<string, Value | undefined>;
 export type Outputs = Record<string, Value>;
@@ -66,14 +62,6 @@ export interface BodyRun {
   loopInputs: Inputs;
   /** Where each loop input came from. */
   loopSources: Record<string, { nodeId: string; port: string }>;
-}
-
-/**
- * Host services. Kept as an open interface: model-backed nodes add what they need
- * (model loading, session pools) in runtime/ and the hosts wire them up.
- */
-export interface RuntimeServices {
-  [service: string]: unknown;
 }
 
 /** Gradients w.r.t. outputs in, gradients w.r.t. inputs out (only for float tensor ports). */

@@ -1,5 +1,5 @@
 import type { NodeDef } from './node';
-import type { NodeTypeInfo } from '../api/protocol';
+import type { NodeTypeInfo } from '../node-api/node-type-info';
 
 // Definitions differ in their param types; the registry only needs the common shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,6 +1,6 @@
 import { encode } from 'fast-png';
 import type { ImageValue } from '../values/types';
-import type { PreviewImage } from '../api/protocol';
+import type { PreviewImage } from '../events';
 
 /** Images [B, 3, H, W] in [-1, 1] (the VAE's range) to one 8-bit RGB PNG each. */
 export function imageToPngs(image: ImageValue): PreviewImage[] {

@@ -1,4 +1,4 @@
-import { slerpForward } from '../../nodes/Slerp';
+import { slerpForward } from '../embeddings/slerp';
 import { cosine } from './farthest-point';
 
 export interface CandidateOptions {

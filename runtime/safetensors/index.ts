@@ -3,4 +3,4 @@ export { readSafetensors } from './read';
 export { writeSafetensors } from './write';
 export { fromFloat32, toFloat32 } from './float';
 export { embeddingToSafetensors, embeddingFromSafetensors, type EmbeddingFile, type EmbeddingFileMeta } from './embedding-file';
-export { saveService, checkFileName, type SaveBytes } from './save-service';
+export { checkFileName } from './file-name';

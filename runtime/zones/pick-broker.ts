@@ -1,32 +1,6 @@
-import type { ImageValue } from '../values/types';
-import type { RuntimeServices } from '../node-api/node';
-import type { PreviewImage } from '../api/protocol';
+import type { PickChoice, PickRequest, PickService } from '../node-api/pick';
+import type { PreviewImage } from '../events';
 import { imageToPngs } from '../png/encode';
-
-/** What a Pick zone asks a person each round: which candidate, and how far to move (t). */
-export interface PickRequest {
-  nodeId: string;
-  round: number;
-  images: ImageValue;
-  labels?: string[];
-  /** The `score` input's values, when connected: shown next to each candidate. */
-  scores?: number[];
-  /** The slider's starting value (the node's `t` param). */
-  t: number;
-}
-
-/** A person's answer: move toward candidate `index` by `t`, or stop ("Done"). */
-export type PickChoice = { index: number; t: number } | { done: true };
-
-/** Hosts with a person at the screen provide `services.pick`; headless hosts leave it out. */
-export interface PickService {
-  choose(request: PickRequest, signal: AbortSignal): Promise<PickChoice>;
-}
-
-export function pickService(services: RuntimeServices): PickService | undefined {
-  const s = services.pick as PickService | undefined;
-  return s && typeof s.choose === 'function' ? s : undefined;
-}
 
 /** The `pick-request` event the worker sends the editor (runtime/api/protocol.ts). */
 export interface PickRequestEvent {

@@ -1,5 +1,5 @@
 import type { BodyRun, Outputs, ZoneRuntime } from '../node-api/node';
-import type { RuntimeEvent } from '../api/protocol';
+import type { RuntimeEvent } from '../events';
 import type { GraphExecutor } from '../executor/executor';
 
 export interface ZoneHandle {

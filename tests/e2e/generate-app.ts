@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { build, preview } from 'vite';
 import { staticAssets } from '../../build/static-assets';
 import type { Page } from 'playwright-core';
-import type { RunSummary, RuntimeEvent } from '../../runtime/api/protocol';
+import type { RunSummary, RuntimeEvent } from '../../runtime/events';
 
 /**
  * The runtime worker (worker/main.ts, the app's worker entry) built on its own with

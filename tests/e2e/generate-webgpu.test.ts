@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProductRegistry } from '../../nodes/product';
 import { nodeServices } from '../../runtime/api/node-host';
 import type { ModelService } from '../../runtime/models/service/model-service';
-import type { RuntimeEvent } from '../../runtime/api/protocol';
+import type { RuntimeEvent } from '../../runtime/events';
 import { Runtime } from '../../runtime/api/runtime';
 import { runInWorker, serveGenerateApp, type GenerateApp } from './generate-app';
 import { bootPage, type BootedPage } from './harness';

@@ -160,6 +160,8 @@ describe('EditorEngine', () => {
     e.load({ format: 'embedding-studio/graph', version: 1, meta: {}, nodes: [{ id: 'x', type: 'Gone', params: {}, position: [0, 0] }], edges: [] }, { fresh: true });
     await e.run();
     expect(runtime.runs).toBe(0);
+    // one round trip: the problems come back in the run's summary, not from a separate validate()
+    expect(runtime.validations).toBe(0);
     expect(e.state.problems[0]).toMatchObject({ nodeId: 'x' });
     expect(e.state.run.running).toBe(false);
   });

@@ -1,4 +1,6 @@
-import type { NodeTypeInfo, RuntimeApi, RuntimeEvent } from '../../runtime/api/protocol';
+import type { NodeTypeInfo } from '../../runtime/node-api/node-type-info';
+import type { RuntimeApi } from '../../runtime/api/protocol';
+import type { RuntimeEvent } from '../../runtime/events';
 import { parseDocument } from '../../editor/state/graph-file';
 
 /** A runtime stand-in for engine tests: a few node types, validation of types and a scripted run. */
@@ -35,18 +37,23 @@ export const FAKE_TYPES: NodeTypeInfo[] = [
   },
 ];
 
-export function fakeRuntime(script: RuntimeEvent[] = []): RuntimeApi & { runs: number } {
+/** `runs` counts executed runs, `validations` the separate validate() calls (imports only: a run is one round trip). */
+export function fakeRuntime(script: RuntimeEvent[] = []): RuntimeApi & { runs: number; validations: number } {
   const api = {
     runs: 0,
+    validations: 0,
     nodeTypes: async () => FAKE_TYPES,
     validate: async (doc: unknown) => {
-      const parsed = parseDocument(doc);
-      if (!parsed.ok) return parsed;
-      const unknown = parsed.doc.nodes.find((n) => !FAKE_TYPES.some((t) => t.type === n.type));
-      if (unknown) return { ok: false as const, problems: [{ message: `unknown node type "${unknown.type}"`, nodeId: unknown.id }] };
-      return parsed;
+      api.validations++;
+      return check(doc);
     },
-    run: async (_doc: unknown, _opts: unknown, onEvent: (e: RuntimeEvent) => void) => {
+    run: async (doc: unknown, _opts: unknown, onEvent: (e: RuntimeEvent) => void) => {
+      // like the real runtime: an invalid document comes back with its problems, nothing runs
+      const checked = check(doc);
+      if (!checked.ok) {
+        onEvent({ type: 'run-end', runId: 0, status: 'error' });
+        return { status: 'error' as const, nodes: {}, problems: checked.problems };
+      }
       api.runs++;
       for (const ev of script) onEvent(ev);
       return { status: 'ok' as const, nodes: {} };
@@ -54,4 +61,12 @@ export function fakeRuntime(script: RuntimeEvent[] = []): RuntimeApi & { runs: n
     cancel: async () => {},
   };
   return api;
+}
+
+function check(doc: unknown) {
+  const parsed = parseDocument(doc);
+  if (!parsed.ok) return parsed;
+  const unknown = parsed.doc.nodes.find((n) => !FAKE_TYPES.some((t) => t.type === n.type));
+  if (unknown) return { ok: false as const, problems: [{ message: `unknown node type "${unknown.type}"`, nodeId: unknown.id }] };
+  return parsed;
 }

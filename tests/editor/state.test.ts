@@ -4,7 +4,7 @@ import { initialRunState, markStale, reduceRunEvent } from '../../editor/state/r
 import { checkConnection, typesFitting } from '../../editor/state/sockets';
 import { connect, downstream, emptyDocument, freshId, moveNodes, removeNodes, setParam } from '../../editor/state/document-ops';
 import { numberFieldText, parseNumberField, parseNumberList } from '../../editor/view/widgets';
-import type { RuntimeEvent } from '../../runtime/api/protocol';
+import type { RuntimeEvent } from '../../runtime/events';
 import { FAKE_TYPES } from './fake-runtime';
 
 const byType = (t: string) => FAKE_TYPES.find((i) => i.type === t);

@@ -4,7 +4,7 @@ import { createProductRegistry } from '../../nodes/product';
 import { nodeServices } from '../../runtime/api/node-host';
 import type { ModelService } from '../../runtime/models/service/model-service';
 import { Runtime } from '../../runtime/api/runtime';
-import type { RuntimeEvent } from '../../runtime/api/protocol';
+import type { RuntimeEvent } from '../../runtime/events';
 
 const template = JSON.parse(readFileSync(new URL('../../graphs/text-to-image.json', import.meta.url), 'utf8'));
 

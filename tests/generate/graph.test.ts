@@ -6,7 +6,7 @@ import { createProductRegistry } from '../../nodes/product';
 import { nodeServices } from '../../runtime/api/node-host';
 import type { ModelService } from '../../runtime/models/service/model-service';
 import { Runtime } from '../../runtime/api/runtime';
-import type { RuntimeEvent } from '../../runtime/api/protocol';
+import type { RuntimeEvent } from '../../runtime/events';
 import { writeToyModel } from '../models/toy-model';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -3,12 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeServices } from '../../runtime/api/node-host';
-import { modelService } from '../../runtime/models/service/model-service';
 import type { ImageValue } from '../../runtime/values/types';
 import { loadTemplate, overrideType, runGraph } from '../../bench/methods-template';
 
 const services = nodeServices();
-afterAll(async () => modelService(services).dispose());
+afterAll(async () => services.models.dispose());
 
 describe('optimized embeddings as files', () => {
   it('saved to .safetensors and loaded again, reproduce the same image bit for bit with the same seed', async () => {

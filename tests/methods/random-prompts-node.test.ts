@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RandomPrompts } from '../../nodes/RandomPrompts';
 import type { RunContext } from '../../runtime/node-api/node';
 import { nodeServices } from '../../runtime/api/node-host';
-import { modelService } from '../../runtime/models/service/model-service';
 import { encodePrompts } from '../../runtime/models/pipeline/encode';
 import type { DiffusionModel } from '../../runtime/models/model';
 import type { EmbeddingValue, ModelValue } from '../../runtime/values/types';
@@ -12,10 +11,10 @@ const services = nodeServices();
 let model: DiffusionModel;
 let modelValue: ModelValue;
 beforeAll(async () => {
-  model = await modelService(services).load('builtin:tiny');
+  model = await services.models.load('builtin:tiny');
   modelValue = { kind: 'Model', id: model.id, handle: model };
 });
-afterAll(async () => modelService(services).dispose());
+afterAll(async () => services.models.dispose());
 const ctx = (step?: number) => ({ nodeId: 'rp', signal: new AbortController().signal, services, progress() {}, preview() {}, ...(step !== undefined ? { step } : {}) }) as RunContext;
 const params = { prompt: 'a red circle on a blue background', count: 40, picks: 5, seed: 1332, similarity: 0.72, promptPull: 0.28 };
 

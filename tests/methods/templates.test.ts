@@ -6,12 +6,11 @@ import { createProductRegistry } from '../../nodes/product';
 import { validateGraph } from '../../runtime/graph/validate';
 import { nodeServices } from '../../runtime/api/node-host';
 import { runCli } from '../../cli/run-cli';
-import { modelService } from '../../runtime/models/service/model-service';
 import { loadTemplate, overrideType, runGraph, scoreOf } from '../../bench/methods-template';
 
 // Small counts: these check that each template runs headless end to end; bench/methods.bench.ts measures.
 const services = nodeServices();
-afterAll(async () => modelService(services).dispose());
+afterAll(async () => services.models.dispose());
 const quick = (name: string, overrides: Record<string, Record<string, unknown>>) =>
   overrideType(loadTemplate(name, overrides), 'Generate', { steps: 4 });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Metric } from '../../nodes/Metric';
 import type { RunContext } from '../../runtime/node-api/node';
 import { GraphBuilder } from '../../runtime/onnx/index';
@@ -7,6 +7,8 @@ import { randomImage } from './reference';
 import { CLIP_MEAN, CLIP_STD, clipPreprocessGraph } from '../../runtime/metrics/aesthetic/preprocess';
 import { Session } from '../../runtime/ort/session';
 import { configureOrt } from '../../runtime/ort/env';
+import { MetricService } from '../../runtime/metrics/service';
+import type { RuntimeServices } from '../../runtime/node-api/services';
 
 /** A stand-in for CLIP ViT-L/14 vision with the real names: pixel_values [B,3,224,224] -> image_embeds [B,6]. */
 function fakeClip(): Uint8Array {
@@ -30,15 +32,18 @@ function fakeMlp(): Uint8Array {
 }
 
 const files = new Map([['/predictor/clip_vision/model.onnx', fakeClip()], ['/predictor/aesthetic_mlp/model.onnx', fakeMlp()]]);
-const services = {
+const metrics = new MetricService();
+afterAll(() => metrics.dispose());
+const services: RuntimeServices = {
   host: 'node',
+  metrics,
   async readBytes(location: string) {
     const f = files.get(location);
     if (!f) throw new Error(`no such file ${location}`);
     return f;
   },
 };
-const ctx = { nodeId: 'm', signal: new AbortController().signal, services, progress() {}, preview() {} } as unknown as RunContext;
+const ctx = { nodeId: 'm', signal: new AbortController().signal, services, progress() {}, preview() {} } as RunContext;
 const image: ImageValue = { kind: 'Image', tensor: { dims: [2, 3, 64, 64], data: randomImage(3, 2, 64, 64) } };
 
 describe('CLIP preprocessing graph', () => {

@@ -1,12 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Metric } from '../../nodes/Metric';
 import { Compare } from '../../nodes/Compare';
 import type { RunContext } from '../../runtime/node-api/node';
 import type { ImageValue, LatentValue, ScoreValue } from '../../runtime/values/types';
+import { MetricService } from '../../runtime/metrics/service';
 import { randomImage, sharpnessRef } from './reference';
 
 const previews: ImageValue[] = [];
-const ctx = { nodeId: 'm', signal: new AbortController().signal, services: {}, progress() {}, preview: (i: ImageValue) => previews.push(i) } as RunContext;
+const metrics = new MetricService();
+afterAll(() => metrics.dispose());
+const ctx = { nodeId: 'm', signal: new AbortController().signal, services: { metrics }, progress() {}, preview: (i: ImageValue) => previews.push(i) } as RunContext;
 
 /** Central-difference check of <grad, dir> for a node's scalar output sum(w * score). */
 async function fdCheck(f: (x: Float32Array) => Promise<Float32Array>, x: Float32Array, grad: Float32Array, w: Float32Array, h: number) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Slerp, slerpBackward, slerpForward, type Rows } from '../../nodes/Slerp';
+import { Slerp } from '../../nodes/Slerp';
+import { slerpBackward, slerpForward, type Rows } from '../../runtime/embeddings/slerp';
 import type { RunContext } from '../../runtime/node-api/node';
 import type { EmbeddingValue } from '../../runtime/values/types';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeServices } from '../../runtime/api/node-host';
-import { hostServices } from '../../runtime/host/io';
+import { requireService } from '../../runtime/node-api/services';
 
 const dir = mkdtempSync(join(tmpdir(), 'host-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,8 +28,13 @@ describe('Node host services', () => {
     await expect(save.call(services, '/etc/escape.bin', new Uint8Array([1]))).rejects.toThrow(/outside/);
   });
 
-  it('says clearly when a runtime was given no host services', () => {
-    expect(() => hostServices({})).toThrow('this runtime has no host services (readBytes)');
-    expect(hostServices(nodeServices()).host).toBe('node');
+  it('says clearly which service a runtime lacks', () => {
+    expect(() => requireService({}, 'readBytes')).toThrow('this runtime has no host services (readBytes)');
+    expect(() => requireService({}, 'models')).toThrow('this runtime has no model service (services.models)');
+    expect(() => requireService({}, 'metrics')).toThrow('this runtime has no metric service (services.metrics)');
+    expect(() => requireService({}, 'saveBytes')).toThrow('this runtime cannot save files');
+    const services = nodeServices();
+    expect(requireService(services, 'models')).toBe(services.models);
+    expect(services.host).toBe('node');
   });
 });

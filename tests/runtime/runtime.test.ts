@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Runtime } from '../../runtime/api/runtime';
-import type { RuntimeEvent } from '../../runtime/api/protocol';
+import type { RuntimeEvent } from '../../runtime/events';
 import { doc, makeTestNodes } from './test-nodes';
 
 const slowChain = (ms: number) =>

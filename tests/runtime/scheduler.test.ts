@@ -4,7 +4,7 @@ import { GraphExecutor } from '../../runtime/executor/executor';
 import { ResultCache } from '../../runtime/executor/cache';
 import { makePlan } from '../../runtime/executor/plan';
 import type { NodeRegistry } from '../../nodes/product';
-import type { RuntimeEvent } from '../../runtime/api/protocol';
+import type { RuntimeEvent } from '../../runtime/events';
 import type { NumberValue } from '../../runtime/values/types';
 import { doc, makeTestNodes } from './test-nodes';
 

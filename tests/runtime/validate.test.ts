@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateGraph } from '../../runtime/graph/validate';
-import type { Problem } from '../../runtime/api/protocol';
+import type { Problem } from '../../runtime/events';
 import { doc, makeTestNodes } from './test-nodes';
 
 const { registry } = makeTestNodes();

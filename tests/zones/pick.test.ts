@@ -5,7 +5,7 @@ import type { EmbeddingValue } from '../../runtime/values/types';
 import { PickBroker, type PickRequestEvent } from '../../runtime/zones/pick-broker';
 import { edge, registry, runDoc } from './test-nodes';
 import { Runtime } from '../../runtime/api/runtime';
-import type { RuntimeEvent } from '../../runtime/api/protocol';
+import type { RuntimeEvent } from '../../runtime/events';
 
 /** Three candidates around the input: every value shifted by -1, 0 and +1. */
 const Around = defineNode({

@@ -2,7 +2,7 @@ import { defineNode, type NodeDef } from '../../runtime/node-api/node';
 import type { EmbeddingValue, ScoreValue } from '../../runtime/values/types';
 import { Runtime } from '../../runtime/api/runtime';
 import { NodeRegistry } from '../../nodes/product';
-import type { RuntimeEvent } from '../../runtime/api/protocol';
+import type { RuntimeEvent } from '../../runtime/events';
 
 /** A constant embedding [1, 3, 2]: row 0 plays BOS. */
 export const Const = defineNode({

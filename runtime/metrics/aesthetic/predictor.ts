@@ -1,4 +1,4 @@
-import type { HostServices } from '../../host/io';
+import type { HostIO } from '../../host/io';
 import { chooseBackend, configureOrt } from '../../ort/env';
 import type { ExternalFile } from '../../ort/session';
 import type { Tensor } from '../../values/types';
@@ -16,7 +16,7 @@ export const AESTHETIC_HELP =
   `holding ${AESTHETIC_FILES.clip} (CLIP ViT-L/14 vision model with projection: pixel_values [B,3,224,224] -> image_embeds [B,768], ` +
   `e.g. exported with optimum) and ${AESTHETIC_FILES.mlp} (the 768-1024-128-64-16-1 MLP: [B,768] -> [B,1])`;
 
-async function optional(services: HostServices, location: string): Promise<Uint8Array | undefined> {
+async function optional(services: Pick<HostIO, 'readBytes'>, location: string): Promise<Uint8Array | undefined> {
   try {
     return await services.readBytes(location);
   } catch {
@@ -24,7 +24,7 @@ async function optional(services: HostServices, location: string): Promise<Uint8
   }
 }
 
-async function required(services: HostServices, folder: string, path: string): Promise<Uint8Array> {
+async function required(services: Pick<HostIO, 'readBytes'>, folder: string, path: string): Promise<Uint8Array> {
   try {
     return await services.readBytes(`${folder}/${path}`);
   } catch (error) {
@@ -33,7 +33,7 @@ async function required(services: HostServices, folder: string, path: string): P
 }
 
 /** The external weights next to a big model.onnx (CLIP ViT-L/14 is over protobuf's 2 GB in fp32). */
-async function externalData(services: HostServices, folder: string, path: string): Promise<ExternalFile[]> {
+async function externalData(services: Pick<HostIO, 'readBytes'>, folder: string, path: string): Promise<ExternalFile[]> {
   const dir = path.slice(0, path.lastIndexOf('/') + 1);
   const found: ExternalFile[] = [];
   for (const name of ['model.onnx_data', 'model.onnx.data']) {
@@ -50,7 +50,7 @@ export class AestheticPredictor {
   private last?: { data: Float32Array; inputs: Tensor[] };
   private constructor(private readonly clip: Stage, private readonly mlp: Stage, private readonly norm: Stage, private readonly backend: Awaited<ReturnType<typeof chooseBackend>>) {}
 
-  static async load(services: HostServices, folder: string): Promise<AestheticPredictor> {
+  static async load(services: Pick<HostIO, 'readBytes'>, folder: string): Promise<AestheticPredictor> {
     if (!folder) throw new Error(AESTHETIC_HELP);
     configureOrt();
     const backend = await chooseBackend();
@@ -88,17 +88,12 @@ export class AestheticPredictor {
     const inputs = this.last?.data === images.data ? this.last.inputs : (await chain.forward(images)).inputs;
     return chain.backward(inputs, { dims: [gScore.dims[0], 1], data: gScore.data });
   }
-}
 
-const loaded = new Map<string, Promise<AestheticPredictor>>();
-
-/** Loads a predictor folder once per runtime; a failed load is retried next time. */
-export function aestheticPredictor(services: HostServices, folder: string): Promise<AestheticPredictor> {
-  let p = loaded.get(folder);
-  if (!p) {
-    p = AestheticPredictor.load(services, folder);
-    loaded.set(folder, p);
-    p.catch(() => loaded.get(folder) === p && loaded.delete(folder));
+  /** Releases every session: the preprocessing chains and the CLIP, normalize and MLP stages. */
+  async dispose(): Promise<void> {
+    const chains = await Promise.all([...this.chains.values()].map((c) => c.catch(() => undefined)));
+    this.chains.clear();
+    const pres = chains.flatMap((c) => (c ? [c.stages[0]] : []));
+    await Promise.all([...pres, this.clip, this.norm, this.mlp].map((stage) => stage.dispose()));
   }
-  return p;
 }

@@ -1,5 +1,4 @@
-import type { RuntimeServices } from '../../node-api/node';
-import type { RuntimeEvent } from '../../api/protocol';
+import type { RuntimeEvent } from '../../events';
 import { chooseBackend, configureOrt, type Backend, type BackendName, type GpuLike } from '../../ort/env';
 import type { ModelFiles } from '../files/model-files';
 import { pickedFolderFiles, type PickedFolder } from '../files/folder';
@@ -123,13 +122,6 @@ export class ModelService {
   private emit(event: ModelEvent): void {
     for (const listener of this.listeners) listener(event);
   }
-}
-
-/** The model service a host wired in; a clear error where a host forgot it. */
-export function modelService(services: RuntimeServices): ModelService {
-  const service = services.models;
-  if (!(service instanceof ModelService)) throw new Error('this runtime host provides no model service (services.models)');
-  return service;
 }
 
 /** At most one progress event per 100 ms per load, plus the final one. */
