@@ -42,7 +42,7 @@ export const Metric = defineNode({
     score: { type: 'Score', doc: 'One score per image; says whether higher or lower is better.' },
   },
   params: {
-    metric: { kind: 'enum', options: [...Object.keys(METRICS), AESTHETIC], default: 'sharpness', doc: 'What to measure (METHODS.md).' },
+    metric: { kind: 'enum', options: [...Object.keys(METRICS), AESTHETIC], default: 'sharpness', doc: 'What to measure (docs/methods.md#metric-optimization).' },
     predictor: {
       kind: 'string',
       default: '',

@@ -20,7 +20,7 @@ export function bestCandidate(score: ScoreValue): number {
   return best;
 }
 
-/** slerp(cur, candidates[index], t), the paper's step toward the chosen image (METHODS.md §2). */
+/** slerp(cur, candidates[index], t), the paper's step toward the chosen image (docs/methods.md#human-feedback). */
 function moveToward(cur: EmbeddingValue, candidates: EmbeddingValue, index: number, t: number, round: number): EmbeddingValue {
   const [, tokens, dim] = cur.tensor.dims;
   const size = tokens * dim;

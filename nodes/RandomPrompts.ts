@@ -12,7 +12,7 @@ export const RandomPrompts = defineNode({
   version: 1,
   category: 'Embedding',
   doc:
-    'The human-feedback candidates (METHODS.md §2): encodes many random prompts, keeps the most spread-out few ' +
+    'The human-feedback candidates (docs/methods.md#human-feedback): encodes many random prompts, keeps the most spread-out few ' +
     '(farthest points by the last token row) and, with "current" connected, blends each into it (similarity ' +
     'about 0.72) and pulls it toward your prompt plus random style keywords.',
   inputs: {

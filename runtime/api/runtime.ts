@@ -1,5 +1,5 @@
 import type { RuntimeServices } from '../node-api/services';
-import type { NodeRegistry } from '../../nodes/product';
+import type { NodeRegistry } from '../node-api/registry';
 import { validateGraph } from '../graph/validate';
 import { ResultCache, type CacheLimits } from '../executor/cache';
 import { GraphExecutor } from '../executor/executor';

@@ -4,7 +4,7 @@
 import { isFloatCode, type GraphProto, type NodeProto } from '../onnx/index';
 import { Emitter } from './emit';
 import { noGradOps, rules } from './rules';
-import type { Info } from './shapes';
+import type { Info } from './dims';
 import { unbroadcast } from './unbroadcast';
 
 export interface VjpGraph {

@@ -1,7 +1,8 @@
 // The node emitter the rules write through: fresh names, typed constants, and the inferred
 // type/shape of every value it creates (so later rules know ranks and broadcast axes).
 import { makeNode, makeTensor, type Attrs, type Dim, type NodeProto } from '../onnx/index';
-import { inferNode, type Info } from './shapes';
+import type { Info } from './dims';
+import { inferNode } from './shapes';
 
 function f16(v: number): number {
   const f = new Float32Array([v]);

@@ -4,7 +4,7 @@
 // as 0 (copy the input's dim) or -1, an Expand target as 1 (keep the input's dim).
 import { makeNode, makeTensor, onnx, type NodeProto } from '../onnx/index';
 import { attrInt } from './node-attrs';
-import { known, sameDim, type Info } from './shapes';
+import { known, sameDim, type Info } from './dims';
 
 const INT64 = 7;
 

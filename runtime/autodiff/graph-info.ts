@@ -1,6 +1,7 @@
 // Types and shapes of every value of a forward graph: declared ones first, inferred for the rest.
 import { dtypeCode, tensorDims, valueInfo, type GraphProto } from '../onnx/index';
-import { inferNode, tensorInfo, type Info } from './shapes';
+import { tensorInfo, type Info } from './dims';
+import { inferNode } from './shapes';
 
 export function graphInfo(graph: GraphProto, opset: number): Map<string, Info> {
   const info = new Map<string, Info>();

@@ -2,7 +2,7 @@
 // so dynamic axes (batch, resolution) keep working.
 import type { Grads, RuleArgs } from './rule-types';
 import { attrInt, attrInts, attrStr, inputAt } from './node-attrs';
-import { axesOf } from './shapes';
+import { axesOf } from './dims';
 
 const norm = (a: number, r: number) => (a < 0 ? a + r : a);
 

@@ -1,7 +1,7 @@
 // Shape arithmetic for the ops whose output dims take more than a line (used by shapes.ts).
 import type { Dim, NodeProto } from '../onnx/index';
 import { attrInt, attrInts, inputAt } from './node-attrs';
-import { broadcastDims, known, symInfo, symOf, type Info, type Lookup } from './shapes';
+import { broadcastDims, known, symInfo, symOf, type Info, type Lookup } from './dims';
 
 const norm = (a: number, r: number) => (a < 0 ? a + r : a);
 

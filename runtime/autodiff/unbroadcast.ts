@@ -1,7 +1,7 @@
 // Undo implicit (numpy) broadcasting: sum a gradient shaped like the op's output back to the
 // shape of one input. Static where the shapes are known, computed in the graph otherwise.
 import type { Emitter } from './emit';
-import { known, sameDim } from './shapes';
+import { known, sameDim } from './dims';
 
 export function unbroadcast(e: Emitter, g: string, x: string): string {
   const gd = e.dims(g);

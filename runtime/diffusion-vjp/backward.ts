@@ -30,7 +30,7 @@ export interface BackwardResult {
 }
 
 /**
- * Reverse pass of Generate (DESIGN.md "Gradients"): VAE decoder VJP, then the last `steps`
+ * Reverse pass of Generate (docs/design.md#gradients): VAE decoder VJP, then the last `steps`
  * denoising steps in reverse. Each step is x_{i+1} = a_i x_i + sum_j b_ij eps_{i-j} with
  * eps_i = u + g (c - u) from one UNet call on [uncond; cond] rows, so its VJP is affine
  * bookkeeping plus one UNet VJP call on the same rows.

@@ -1,9 +1,14 @@
-import type { Gradients, Inputs, Outputs, RunContext } from '../node-api/node';
 import { createScheduler, type SchedulerKind } from '../schedulers';
 import { generate, type GenerateResult } from '../models/pipeline/generate';
 import { modelOf } from '../models/values';
-import type { EmbeddingValue, SeedsValue, Tensor } from '../values/types';
+import type { EmbeddingValue, SeedsValue, Tensor, Value } from '../values/types';
 import { diffusionBackward } from './backward';
+
+// Generate's ports by name, as its run and vjp see them: the node contract's records, restated
+// here because the services floor sits below the node contract.
+type Inputs = Record<string, Value | undefined>;
+type Outputs = Record<string, Value>;
+type Gradients = Record<string, Tensor | undefined>;
 
 /** The Generate params the backward pass reads. */
 export interface GenerateVjpParams {
@@ -53,7 +58,7 @@ function scatterRows(g: Tensor, source: readonly number[], batch: number): Tenso
  * bit the same latents), then runs the reverse pass. Gradients reach `embedding` and, when it is
  * connected, `negative`; seeds and the model get none.
  */
-export async function generateVjp(ctx: RunContext, inputs: Inputs, p: GenerateVjpParams, outputs: Outputs, grads: Gradients): Promise<Gradients> {
+export async function generateVjp(ctx: { signal: AbortSignal }, inputs: Inputs, p: GenerateVjpParams, outputs: Outputs, grads: Gradients): Promise<Gradients> {
   if (!grads.image && !grads.latent) return {};
   const model = modelOf(inputs.model);
   const embedding = inputs.embedding as EmbeddingValue;

@@ -1,5 +1,5 @@
 /** SLERP between embedding rows, forward and backward: shared by the Slerp and Pick nodes and candidate prompts. */
-/** Below this sin(w) the two rows are (anti)parallel and SLERP falls back to lerp (METHODS.md). */
+/** Below this sin(w) the two rows are (anti)parallel and SLERP falls back to lerp (docs/methods.md#slerp). */
 export const SIN_EPSILON = 1e-4;
 
 /** A batch of token rows [batch, tokens, dim] read as plain numbers (float32 or float64). */
@@ -10,7 +10,7 @@ export interface Rows {
   dim: number;
 }
 
-/** Batch rule: a, b and t each have size 1 or N; the output has N items (DESIGN.md "Batches"). */
+/** Batch rule: a, b and t each have size 1 or N; the output has N items (docs/design.md#socket-types). */
 export function pairedBatch(aBatch: number, bBatch: number, tCount: number): number {
   const n = Math.max(aBatch, bBatch, tCount);
   if ([aBatch, bBatch, tCount].some((size) => size !== 1 && size !== n)) {
@@ -69,7 +69,7 @@ function forEachRow(a: Rows, b: Rows, ts: readonly number[], visit: (ao: number,
   return n;
 }
 
-/** SLERP per token row of unnormalized vectors (METHODS.md); returns [N, tokens, dim]. */
+/** SLERP per token row of unnormalized vectors (docs/methods.md#slerp); returns [N, tokens, dim]. */
 export function slerpForward(a: Rows, b: Rows, ts: readonly number[]): Float64Array {
   const out = new Float64Array(pairedBatch(a.batch, b.batch, ts.length) * a.tokens * a.dim);
   forEachRow(a, b, ts, (ao, bo, oo, t, bos) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The graph document: the file format of `graphs/*.json`, exports and CLI input (DESIGN.md). */
+/** The graph document: the file format of `graphs/*.json`, exports and CLI input (docs/design.md#the-graph-document). */
 export const GRAPH_FORMAT = 'embedding-studio/graph';
 export const GRAPH_VERSION = 1;
 

@@ -18,7 +18,7 @@ export interface MetricSpec {
 export const METRICS: Record<string, MetricSpec> = {
   sharpness: {
     name: 'sharpness', goal: 'maximize', lossScale: 10, build: laplacianVarianceGraph,
-    doc: 'Variance of the Laplacian of the gray image (METHODS.md).',
+    doc: 'Variance of the Laplacian of the gray image (docs/methods.md#metric-optimization).',
   },
   blurriness: {
     name: 'blurriness', goal: 'minimize', lossScale: 10, build: laplacianVarianceGraph,

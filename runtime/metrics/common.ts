@@ -1,6 +1,6 @@
 import { GraphBuilder } from '../onnx/index';
 
-/** Luma weights of METHODS.md (ITU-R 601, as in PIL/OpenCV `to gray`). */
+/** Luma weights of docs/methods.md#metric-optimization (ITU-R 601, as in PIL/OpenCV `to gray`). */
 export const GRAY_WEIGHTS = [0.2989, 0.587, 0.114] as const;
 
 /**

@@ -1,11 +1,11 @@
 import { GraphBuilder } from '../onnx/index';
 import { finish, grayUnit, imageInput, reduceSum, scalar, type MeasureGraph } from './common';
 
-/** The 3x3 Laplacian of METHODS.md (8-neighbour, centre -8). */
+/** The 3x3 Laplacian of docs/methods.md#metric-optimization (8-neighbour, centre -8). */
 export const LAPLACIAN = [1, 1, 1, 1, -8, 1, 1, 1, 1] as const;
 
 /**
- * Sharpness (METHODS.md §1): gray image, Laplacian without padding, variance of the
+ * Sharpness (docs/methods.md#metric-optimization): gray image, Laplacian without padding, variance of the
  * response per image. Unbiased variance (N-1), as `torch.var` computes it by default.
  * Blurriness is the same quantity, minimized.
  */

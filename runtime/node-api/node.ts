@@ -26,7 +26,7 @@ export interface RunContext {
 }
 
 /**
- * The scheduler's seam for zone owners (GradientStep, Pick; DESIGN.md "Zones"). Nodes outside
+ * The scheduler's seam for zone owners (GradientStep, Pick; docs/design.md#zones). Nodes outside
  * the body ran once before the zone and stay cached; the body runs again per iteration.
  */
 export interface ZoneRuntime {
@@ -76,7 +76,7 @@ export interface NodeDef<P extends ParamSpecs = ParamSpecs> {
   inputs: Record<string, PortSpec>;
   outputs: Record<string, PortSpec>;
   params: P;
-  /** Zone owners loop over their body (DESIGN.md "Zones"); the scheduler drives them. */
+  /** Zone owners loop over their body (docs/design.md#zones); the scheduler drives them. */
   zone?: 'gradient' | 'pick';
   /** False for nodes whose output changes between runs with the same inputs. */
   deterministic?: boolean;

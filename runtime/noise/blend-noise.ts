@@ -20,7 +20,7 @@ export function slerpVectors(a: Float32Array, b: Float32Array, v: number): Float
 }
 
 /**
- * The seed-invariant curriculum's noise (METHODS.md §3): each seed's noise is
+ * The seed-invariant curriculum's noise (docs/methods.md#noise-blending): each seed's noise is
  * slerp(target_noise, seed_noise, v), so early iterations stay near the target seed and later
  * ones move outward. Returns [seeds, ...shape].
  */

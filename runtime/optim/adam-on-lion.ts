@@ -10,7 +10,7 @@ export interface AdamOnLionOptions {
 }
 
 /**
- * "AdamOnLion" from the embedding-manipulation paper (METHODS.md §1): Adam's bias-corrected
+ * "AdamOnLion" from the embedding-manipulation paper (docs/methods.md#metric-optimization): Adam's bias-corrected
  * moments give the step's length, Lion's sign gives its direction:
  *   d = sign(b1l*m_lion + (1-b1l)*g);  p -= lr * d * ||m_hat/(sqrt(v_hat)+eps)|| / ||d||;
  *   m_lion = b2l*m_lion + (1-b2l)*g.

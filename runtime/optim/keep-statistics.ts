@@ -1,5 +1,5 @@
 /**
- * The aesthetic runs' trick (METHODS.md §1): after each step, rescale the optimized values to
+ * The aesthetic runs' trick (docs/methods.md#metric-optimization): after each step, rescale the optimized values to
  * their initial standard deviation and shift them back to their initial mean, so the
  * embedding stays in the region the text encoder produces.
  */

@@ -19,7 +19,7 @@ function slerp1(a: Float32Array, b: Float32Array, t: number, tokens: number, dim
 }
 
 /**
- * One round's candidates (METHODS.md §2, step 3): each random pick r is blended into the
+ * One round's candidates (docs/methods.md#human-feedback): each random pick r is blended into the
  * current embedding so it stays about `similarity` similar to it, then pulled toward the
  * user's prompt B: c = slerp(cur, r, (1-s)/(1-cos(cur, r))); slerp(c, B, p/(1-cos(c, B))).
  * `cur`, each pick and each B are one embedding [tokens, dim].

@@ -1,5 +1,5 @@
 /**
- * Greedy farthest-point selection (METHODS.md §2): start from `first`, then repeatedly take the
+ * Greedy farthest-point selection (docs/methods.md#human-feedback): start from `first`, then repeatedly take the
  * point whose distance to the nearest chosen point is largest. Gives `k` well-spread picks.
  */
 export function farthestPoints(count: number, k: number, distance: (i: number, j: number) => number, first = 0): number[] {

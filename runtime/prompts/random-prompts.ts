@@ -39,7 +39,7 @@ export function styleSuffix(rng: SeededRandom, k = 3): string {
 }
 
 /**
- * The paper's random prompts (METHODS.md §2): 5-30 random "words" of 3-31 alphanumeric
+ * The paper's random prompts (docs/methods.md#human-feedback): 5-30 random "words" of 3-31 alphanumeric
  * characters, then 3 random style keywords. Nonsense words land the text encoder at
  * scattered points of embedding space, which is what the candidate search wants.
  */

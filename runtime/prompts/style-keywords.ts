@@ -1,5 +1,5 @@
 /**
- * Style keywords appended to random and user prompts (METHODS.md §2: "3 random style
+ * Style keywords appended to random and user prompts (docs/methods.md#human-feedback: "3 random style
  * keywords"). Common Stable Diffusion prompt modifiers: media, lighting, rendering, artists'
  * movements; any fixed list serves, it only widens the spread of candidates.
  */

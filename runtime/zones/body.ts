@@ -3,7 +3,7 @@ import { predecessors, reachable, successors, type GraphIndex, type Link } from 
 import { topoOrder } from '../graph/topo';
 
 /**
- * Zones (DESIGN.md "Zones"): a zone node owns a loop. By convention its `init` input and
+ * Zones (docs/design.md#zones): a zone node owns a loop. By convention its `init` input and
  * `result` output face the outside; every other input (loss, candidates, images, score) is a
  * loop input fed by the body, and every other output (current, step) is a loop output that
  * changes each iteration.

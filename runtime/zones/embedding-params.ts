@@ -3,7 +3,7 @@ import type { Tensor } from '../values/types';
 /**
  * Which numbers of an embedding [B, T, D] a GradientStep optimizes: every batch item is its
  * own parameter group (a prompt and a negative batched together keep separate norms and
- * statistics, METHODS.md §1), fixed rows (BOS by default) never move, and with `tie` one
+ * statistics, docs/methods.md#metric-optimization), fixed rows (BOS by default) never move, and with `tie` one
  * vector is shared by all free rows (the seed-invariant method's single token vector).
  */
 export interface EmbeddingLayout {

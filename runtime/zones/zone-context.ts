@@ -6,6 +6,6 @@ export function zoneOf(ctx: RunContext): ZoneRuntime {
   return ctx.zone;
 }
 
-/** True when the run was cancelled: the zone stops and keeps what it has (DESIGN.md "Zones"). */
+/** True when the run was cancelled: the zone stops and keeps what it has (docs/design.md#zones). */
 export const cancelled = (ctx: RunContext, error: unknown): boolean =>
   ctx.signal.aborted || (error instanceof Error && error.name === 'AbortError');

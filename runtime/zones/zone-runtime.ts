@@ -1,6 +1,12 @@
-import type { BodyRun, Outputs, ZoneRuntime } from '../node-api/node';
+import type { BodyNodeRun, BodyRun, Outputs, ZoneRuntime } from '../node-api/node';
 import type { RuntimeEvent } from '../events';
-import type { GraphExecutor } from '../executor/executor';
+import type { CompiledGraph } from '../graph/validate';
+
+/** What a zone needs of the executor that drives it: the graph, and a way to run some of its nodes. */
+export interface SubgraphRunner {
+  readonly graph: CompiledGraph;
+  runSubgraph(nodeIds: readonly string[], overrides: ReadonlyMap<string, Outputs>, step?: number): Promise<Map<string, BodyNodeRun>>;
+}
 
 export interface ZoneHandle {
   runtime: ZoneRuntime;
@@ -12,7 +18,7 @@ export interface ZoneHandle {
 
 /** Builds `ctx.zone` for a zone owner: its body, run on demand with a new `current` each time. */
 export function createZoneRuntime(
-  executor: GraphExecutor,
+  executor: SubgraphRunner,
   zoneId: string,
   emit: (event: RuntimeEvent) => void,
 ): ZoneHandle {

@@ -14,7 +14,7 @@ const ctx = { nodeId: 's', signal: new AbortController().signal, progress() {}, 
 const embedding = (data: number[], dims: number[]): EmbeddingValue => ({ kind: 'Embedding', model: 'm', tensor: { dims, data: Float32Array.from(data) } });
 
 describe('slerpForward', () => {
-  it('follows the METHODS.md formula on unnormalized rows and keeps row 0', () => {
+  it('follows the docs/methods.md#slerp formula on unnormalized rows and keeps row 0', () => {
     const a = [9, 9, 2, 0]; // rows: [9, 9] (BOS), [2, 0]
     const b = [1, 1, 0, 3];
     const out = slerpForward(rows(Float64Array.from(a), 1, 2, 2), rows(Float64Array.from(b), 1, 2, 2), [0.25]);

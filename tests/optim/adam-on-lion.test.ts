@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AdamOnLion } from '../../runtime/optim';
 
-// Hand-computed from the METHODS.md formula (betas 0.9/0.999, eps 1e-3, lr 0.01):
+// Hand-computed from the docs/methods.md#optimizer formula (betas 0.9/0.999, eps 1e-3, lr 0.01):
 // step 1: m_hat = g, v_hat = g^2, so ||m_hat/(sqrt(v_hat)+eps)|| = ||(0.5/0.501, 1/1.001, 0)||,
 //         d = sign(0.1 g) = (1, -1, 0), ||d|| = sqrt(2).
 // step 2: m_lion = 0.01 g1; d = sign(0.9 m_lion + 0.1 g2) = (-1, -1, 1), ||d|| = sqrt(3).

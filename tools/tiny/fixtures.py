@@ -18,7 +18,7 @@ import sys
 
 import torch
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+from .checkpoint import REPO
 FIXTURES = os.path.join(REPO, "tests", "fixtures")
 
 RANDN_SEEDS = [0, 1, 42, 1332, 510675]
@@ -168,7 +168,7 @@ def main(argv: list[str]) -> None:
     if what in ("randn", "all"):
         print("wrote", write_randn())
     if what in ("golden", "all"):
-        from .build import load_checkpoint  # needs a trained model
+        from .checkpoint import load_checkpoint  # needs a trained model
 
         tok, te, unet, enc, dec, _scaling = load_checkpoint()
         print("wrote", write_golden(tok, te, unet, dec, enc))

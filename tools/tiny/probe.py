@@ -128,7 +128,7 @@ def write_quality(path: str, result: dict, scaling: float, sweep: list[dict] | N
 
 
 if __name__ == "__main__":
-    from .build import load_checkpoint
+    from .checkpoint import load_checkpoint
 
     torch.set_num_threads(1)
     tok, te, unet, enc, dec, scaling = load_checkpoint()

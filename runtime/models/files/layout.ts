@@ -1,7 +1,7 @@
 import type { ModelFiles } from './model-files';
 
 /**
- * The diffusers / optimum ONNX folder layout (DESIGN.md "Models"). `builtin:tiny` uses the
+ * The diffusers / optimum ONNX folder layout (docs/design.md#models). `builtin:tiny` uses the
  * same layout, so one loader serves every model.
  */
 export const FILES = {
