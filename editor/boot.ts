@@ -11,7 +11,7 @@ import { templates } from './templates';
  * and starts autosaving. Everything it sets up is undone by the returned `dispose`.
  */
 export async function boot(): Promise<{ engine: EditorEngine; dispose(): Promise<void> }> {
-  const worker = new Worker(new URL('../worker/main.ts', import.meta.url), { type: 'module' });
+  const worker = new Worker(new URL('../worker/runtime-worker.ts', import.meta.url), { type: 'module' });
   const runtime: Remote<RuntimeApi> = wrap<RuntimeApi>(worker);
   const engine = new EditorEngine({ runtime: runtime as unknown as RuntimeApi, wrapCallback: (cb) => proxy(cb) });
   await engine.loadNodeTypes();

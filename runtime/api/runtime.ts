@@ -84,6 +84,17 @@ export class Runtime implements RuntimeApi {
     for (const controller of this.pending) controller.abort();
   }
 
+  /**
+   * Cancels what is running and releases what the services hold (model and measure sessions).
+   * The services may be used again afterwards: they load on demand.
+   */
+  async dispose(): Promise<void> {
+    await this.cancel();
+    await this.queue;
+    this.cache.clear();
+    await Promise.all([this.options.services.models?.dispose(), this.options.services.metrics?.dispose()]);
+  }
+
   private async runNow(
     doc: unknown,
     options: RunOptions,

@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import type { RunSummary, RuntimeEvent } from '../../runtime/events';
 
 /**
- * The runtime worker (worker/main.ts, the app's worker entry) built on its own with
+ * The runtime worker (worker/runtime-worker.ts, the app's worker entry) built on its own with
  * the app's static assets (./ort/, ./models/) and a blank page, served on 127.0.0.1 (a secure
  * context, so navigator.gpu exists). Built apart from the editor and from dist/: other suites
  * rebuild dist/ while they run, and an editor change in progress must not stop these checks.
@@ -31,7 +31,7 @@ export async function serveGenerateApp(name = 'generate-app'): Promise<GenerateA
       outDir,
       emptyOutDir: true,
       target: 'es2022',
-      lib: { entry: join(ROOT, 'worker/main.ts'), formats: ['es'], fileName: () => 'worker.js' },
+      lib: { entry: join(ROOT, 'worker/runtime-worker.ts'), formats: ['es'], fileName: () => 'worker.js' },
     },
   });
   writeFileSync(join(outDir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>runtime</title>');

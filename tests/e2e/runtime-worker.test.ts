@@ -9,7 +9,7 @@ import { bootPage, type AppServer, type BootedPage } from './harness';
  * The runtime behind comlink in a real module Worker in Chromium: the model-free test worker
  * (tests/e2e/pages/runtime-test-worker.ts, built here as one ES file and started from a blob
  * URL) for Slerp -> Preview with PNG transferables, queueing and cancellation; and the app's
- * own built worker (dist/assets/worker-*.js) for the product node list and a SeedSet run.
+ * own built worker (dist/assets/runtime-worker-*.js) for the product node list and a SeedSet run.
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT = join(ROOT, 'node_modules/.cache/e2e/runtime-test-worker');
@@ -123,7 +123,7 @@ describe('runtime worker in Chromium', () => {
   });
 
   it("serves the product nodes from the app's built worker", async () => {
-    const name = readdirSync(join(ROOT, 'dist/assets')).find((f) => /^worker-.*\.js$/.test(f));
+    const name = readdirSync(join(ROOT, 'dist/assets')).find((f) => /^runtime-worker-.*\.js$/.test(f));
     expect(name, 'built worker in dist/assets').toBeDefined();
     const seeds = graph([['seeds', 'SeedSet', { mode: 'range', start: 3, count: 2 }]]);
     const result = await inWorker(new URL(`assets/${name}`, server.url).href, async ({ api, collect }, seeds) => {

@@ -73,3 +73,20 @@ describe('Runtime', () => {
     expect((await runtime.nodeTypes()).find((t) => t.type === 'Loop')).toMatchObject({ zone: 'gradient' });
   });
 });
+
+describe('Runtime.dispose', () => {
+  it('cancels the run in progress and releases the model and metric services', async () => {
+    const { registry } = makeTestNodes();
+    const released: string[] = [];
+    const services = {
+      models: { dispose: async () => void released.push('models'), onEvent: () => () => undefined },
+      metrics: { dispose: async () => void released.push('metrics') },
+    } as unknown as ConstructorParameters<typeof Runtime>[0]['services'];
+    const runtime = new Runtime({ registry, services });
+    const running = runtime.run(slowChain(200), {}, () => undefined);
+    await new Promise((r) => setTimeout(r, 20));
+    await runtime.dispose();
+    expect((await running).status).toBe('cancelled');
+    expect(released.sort()).toEqual(['metrics', 'models']);
+  });
+});
