@@ -1,7 +1,7 @@
 // The layering of docs/design.md#layers as rules: imports run down the floors, never up, and never in a circle.
 // tests/architecture/layers.test.ts runs these on every `npm test`.
 const FLOORS = [
-  ['values and events', '^runtime/(values/|events\\.ts$)'],
+  ['values, events and messages', '^runtime/(values/|events\\.ts$|messages\\.ts$)'],
   ['runtime services', '^runtime/(onnx|ort|autodiff|models|tokenizer|schedulers|rng|optim|metrics|prompts|embeddings|safetensors|png|noise|diffusion-vjp|host)/'],
   ['node contract', '^runtime/node-api/'],
   ['graph, zones, executor, api', '^runtime/(graph|zones|executor|api)/'],

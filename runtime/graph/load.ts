@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { GRAPH_FORMAT, GraphDocument } from './document';
 import { migrate } from './migrate';
 import type { Problem } from '../events';
+import { echo } from '../messages';
+import { DOCUMENT_LIMITS, checkDocumentSize } from './limits';
 
 export type LoadResult = { ok: true; doc: GraphDocument } | { ok: false; problems: Problem[] };
 
@@ -12,6 +14,9 @@ export type LoadResult = { ok: true; doc: GraphDocument } | { ok: false; problem
 export function loadDocument(input: unknown): LoadResult {
   let raw = input;
   if (typeof input === 'string') {
+    if (input.length > DOCUMENT_LIMITS.textLength) {
+      return fail({ message: `the document is ${input.length.toLocaleString('en-US')} characters long, more than the limit of ${DOCUMENT_LIMITS.textLength.toLocaleString('en-US')}` });
+    }
     try {
       raw = JSON.parse(input);
     } catch (error) {
@@ -23,9 +28,12 @@ export function loadDocument(input: unknown): LoadResult {
   }
   const obj = raw as Record<string, unknown>;
   if (obj.format !== GRAPH_FORMAT) {
-    const got = obj.format === undefined ? 'no "format"' : `"format" is ${JSON.stringify(obj.format)}`;
+    const got = obj.format === undefined ? 'no "format"' : `"format" is ${echo(obj.format)}`;
     return fail({ message: `not an Embedding Studio graph: ${got}, expected "${GRAPH_FORMAT}"` });
   }
+  // Before anything recursive (migrations, zod) walks it: no stack overflow, no unbounded work.
+  const tooBig = checkDocumentSize(obj);
+  if (tooBig) return fail(tooBig);
   const migrated = migrate(obj);
   if (!migrated.ok) return fail({ message: migrated.message });
   const parsed = GraphDocument.safeParse(migrated.doc);
@@ -41,8 +49,8 @@ function issueToProblem(issue: z.core.$ZodIssue, doc: Record<string, unknown>): 
   const where = rest.map(String).join('.');
   const detail = where ? `${where}: ${issue.message}` : issue.message;
   if (section === 'nodes' && typeof index === 'number') {
-    const node = (doc.nodes as unknown[])[index] as Record<string, unknown> | undefined;
-    const id = typeof node?.id === 'string' && node.id ? node.id : undefined;
+    const node = (doc.nodes as unknown[])[index] as Record<string, unknown> | null | undefined;
+    const id = node && typeof node === 'object' && typeof node.id === 'string' && node.id ? node.id : undefined;
     return id ? { nodeId: id, message: detail } : { message: `nodes[${index}]: ${detail}` };
   }
   if (section === 'edges' && typeof index === 'number') return { message: `edges[${index}]: ${detail}` };

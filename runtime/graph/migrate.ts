@@ -1,4 +1,5 @@
 import { GRAPH_VERSION } from './document';
+import { echo } from '../messages';
 
 /** Upgrades a document of one version to the next; gets and returns plain JSON data. */
 export type MigrationStep = (doc: Record<string, unknown>) => Record<string, unknown>;
@@ -21,7 +22,7 @@ export function migrate(
   const version = doc.version;
   if (version === undefined) return { ok: false, message: '"version" is missing' };
   if (typeof version !== 'number' || !Number.isInteger(version)) {
-    return { ok: false, message: `"version" must be an integer, got ${JSON.stringify(version)}` };
+    return { ok: false, message: `"version" must be an integer, got ${echo(version)}` };
   }
   if (version > latest) {
     return {

@@ -3,10 +3,17 @@ import { indexGraph, type GraphIndex, type Link } from './graph-index';
 import { loadDocument } from './load';
 import { findCycles } from './cycles';
 import { findZoneBody, isLoopLink, ZONE_CURRENT_OUTPUT, ZONE_RESULT_OUTPUT, type ZoneBody } from '../zones/body';
-import { paramSchema, withDefaults } from '../node-api/params';
+import { paramSchema, withDefaults, type ParamSpec } from '../node-api/params';
 import { portTypes, portsFit, type PortSpec } from '../node-api/ports';
 import type { AnyNodeDef, NodeRegistry } from '../node-api/registry';
 import type { Problem } from '../events';
+import { echo, quote } from '../messages';
+import { safeProblem } from './problems';
+
+/** Names from a document are looked up as own properties only: `def.params["constructor"]` is not a spec. */
+const own = <T>(record: Record<string, T>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
+/** A document name inside a message, unquoted (edge labels), safe and short. */
+const bare = (name: string) => quote(name).slice(1, -1);
 
 /** A document that passed validation, with everything the scheduler needs resolved. */
 export interface CompiledGraph {
@@ -24,6 +31,12 @@ export type Validation = { ok: true; graph: CompiledGraph } | { ok: false; probl
 
 /** Loads and checks a document against a registry, reporting every problem at once. */
 export function validateGraph(input: unknown, registry: NodeRegistry): Validation {
+  const result = check(input, registry);
+  // One line each, control and bidi characters escaped, whoever worded them.
+  return result.ok ? result : { ok: false, problems: result.problems.map(safeProblem) };
+}
+
+function check(input: unknown, registry: NodeRegistry): Validation {
   const loaded = loadDocument(input);
   if (!loaded.ok) return loaded;
   const doc = loaded.doc;
@@ -35,13 +48,13 @@ export function validateGraph(input: unknown, registry: NodeRegistry): Validatio
   const seen = new Set<string>();
   for (const node of doc.nodes) {
     if (seen.has(node.id)) {
-      problems.push({ nodeId: node.id, message: `duplicate node id "${node.id}"` });
+      problems.push({ nodeId: node.id, message: `duplicate node id ${quote(node.id)}` });
       continue;
     }
     seen.add(node.id);
     const def = registry.get(node.type);
     if (!def) {
-      problems.push({ nodeId: node.id, message: `unknown node type "${node.type}"` });
+      problems.push({ nodeId: node.id, message: `unknown node type ${quote(node.type)}` });
       continue;
     }
     defs.set(node.id, def);
@@ -64,7 +77,7 @@ export function validateGraph(input: unknown, registry: NodeRegistry): Validatio
     (index.outgoing.get(id) ?? []).filter((l) => !isLoopLink(l, defOf)).map((l) => l.toNode),
   );
   for (const cycle of cycles) {
-    problems.push({ nodeId: cycle[0], message: `cycle outside a zone: ${cycle.join(' -> ')}` });
+    problems.push({ nodeId: cycle[0], message: `cycle outside a zone: ${cycle.slice(0, 12).map(bare).join(' -> ')}${cycle.length > 12 ? ' -> …' : ''}` });
   }
 
   const zones = new Map<string, ZoneBody>();
@@ -74,8 +87,8 @@ export function validateGraph(input: unknown, registry: NodeRegistry): Validatio
       if (!def.zone) continue;
       const body = findZoneBody(index, id, def);
       checkZone(body, def, index, defs, problems);
-      zones.set(id, body);
       for (const n of body.nodes) zoneOf.set(n, id);
+      zones.set(id, body);
     }
   }
 
@@ -85,16 +98,16 @@ export function validateGraph(input: unknown, registry: NodeRegistry): Validatio
 
 function checkParams(nodeId: string, def: AnyNodeDef, given: Record<string, unknown>, problems: Problem[]): void {
   for (const [param, value] of Object.entries(given)) {
-    const spec = def.params[param];
+    const spec = own<ParamSpec>(def.params, param);
     if (!spec) {
-      problems.push({ nodeId, param, message: `unknown param "${param}" (${def.type} has: ${names(def.params)})` });
+      problems.push({ nodeId, param, message: `unknown param ${quote(param)} (${def.type} has: ${names(def.params)})` });
       continue;
     }
     const result = paramSchema(spec).safeParse(value);
     if (!result.success) {
       const issue = result.error.issues[0];
       const at = issue.path.length ? `[${issue.path.map(String).join('.')}]` : '';
-      problems.push({ nodeId, param, message: `param "${param}"${at}: ${issue.message}, got ${JSON.stringify(value)}` });
+      problems.push({ nodeId, param, message: `param ${quote(param)}${at}: ${issue.message}, got ${echo(value)}` });
     }
   }
 }
@@ -104,29 +117,29 @@ function checkEdges(doc: GraphDocument, index: GraphIndex, defs: Map<string, Any
   for (const { from, to } of doc.edges) {
     const [fromId, fromPort] = from;
     const [toId, toPort] = to;
-    const label = `${fromId}.${fromPort} -> ${toId}.${toPort}`;
-    if (!index.nodes.has(fromId)) problems.push({ nodeId: toId, port: toPort, message: `edge ${label}: no node "${fromId}"` });
-    if (!index.nodes.has(toId)) problems.push({ nodeId: fromId, port: fromPort, message: `edge ${label}: no node "${toId}"` });
+    const label = `${bare(fromId)}.${bare(fromPort)} -> ${bare(toId)}.${bare(toPort)}`;
+    if (!index.nodes.has(fromId)) problems.push({ nodeId: toId, port: toPort, message: `edge ${label}: no node ${quote(fromId)}` });
+    if (!index.nodes.has(toId)) problems.push({ nodeId: fromId, port: fromPort, message: `edge ${label}: no node ${quote(toId)}` });
     const fromDef = defs.get(fromId);
     const toDef = defs.get(toId);
-    const out = fromDef?.outputs[fromPort];
-    const inp = toDef?.inputs[toPort];
+    const out = fromDef && own(fromDef.outputs, fromPort);
+    const inp = toDef && own(toDef.inputs, toPort);
     if (fromDef && !out) {
-      problems.push({ nodeId: fromId, port: fromPort, message: `unknown output port "${fromPort}" (${fromDef.type} has: ${names(fromDef.outputs)})` });
+      problems.push({ nodeId: fromId, port: fromPort, message: `unknown output port ${quote(fromPort)} (${fromDef.type} has: ${names(fromDef.outputs)})` });
     }
     if (toDef && !inp) {
-      problems.push({ nodeId: toId, port: toPort, message: `unknown input port "${toPort}" (${toDef.type} has: ${names(toDef.inputs)})` });
+      problems.push({ nodeId: toId, port: toPort, message: `unknown input port ${quote(toPort)} (${toDef.type} has: ${names(toDef.inputs)})` });
     }
     if (out && inp && !portsFit(out, inp)) {
       problems.push({
         nodeId: toId,
         port: toPort,
-        message: `input "${toPort}" takes ${typeList(inp)}, but ${fromId}.${fromPort} gives ${typeList(out)}`,
+        message: `input ${quote(toPort)} takes ${typeList(inp)}, but ${bare(fromId)}.${bare(fromPort)} gives ${typeList(out)}`,
       });
     }
     const key = `${toId}\u0000${toPort}`;
     if (inp && connected.has(key)) {
-      problems.push({ nodeId: toId, port: toPort, message: `input "${toPort}" has more than one connection` });
+      problems.push({ nodeId: toId, port: toPort, message: `input ${quote(toPort)} has more than one connection` });
     }
     connected.add(key);
   }
@@ -139,24 +152,27 @@ function checkZone(body: ZoneBody, def: AnyNodeDef, index: GraphIndex, defs: Map
       problems.push({
         nodeId: zoneId,
         port: link.toPort,
-        message: `zone input "${link.toPort}" does not depend on "${ZONE_CURRENT_OUTPUT}": the zone has no body to iterate`,
+        message: `zone input ${quote(link.toPort)} does not depend on "${ZONE_CURRENT_OUTPUT}": the zone has no body to iterate`,
       });
     }
   }
-  for (const id of body.nodes) {
+  for (const id of body.members) {
     const member = defs.get(id);
-    if (member?.zone) problems.push({ nodeId: id, message: `zone "${id}" is inside zone "${zoneId}": zones cannot be nested` });
+    if (member?.zone) {
+      problems.push({ nodeId: id, message: `zone ${quote(id)} is inside zone ${quote(zoneId)}: zones cannot be nested` });
+      continue;
+    }
     if (def.zone === 'gradient' && body.onGradientPath.has(id) && member && !member.vjp) {
       problems.push({
         nodeId: id,
-        message: `${member.type} is not differentiable, but it lies between "${ZONE_CURRENT_OUTPUT}" and the loop inputs of gradient zone "${zoneId}"`,
+        message: `${member.type} is not differentiable, but it lies between "${ZONE_CURRENT_OUTPUT}" and the loop inputs of gradient zone ${quote(zoneId)}`,
       });
     }
     const usesResult = [...(index.incoming.get(id)?.values() ?? [])].some(
       (l: Link) => l.fromNode === zoneId && l.fromPort === ZONE_RESULT_OUTPUT,
     );
     if (usesResult) {
-      problems.push({ nodeId: id, message: `body node of zone "${zoneId}" cannot use its "${ZONE_RESULT_OUTPUT}" (it exists only after the loop)` });
+      problems.push({ nodeId: id, message: `body node of zone ${quote(zoneId)} cannot use its "${ZONE_RESULT_OUTPUT}" (it exists only after the loop)` });
     }
   }
 }

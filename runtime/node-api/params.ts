@@ -69,8 +69,17 @@ function numberSchema(spec: { min?: number; max?: number; integer?: boolean }): 
   return s;
 }
 
+const schemas = new WeakMap<ParamSpec, z.ZodType>();
+
 /** The zod schema for one param value (without its default: validation reports what was given). */
 export function paramSchema(spec: ParamSpec): z.ZodType {
+  // Built once per spec: validation asks for it once per param of every node.
+  let schema = schemas.get(spec);
+  if (!schema) schemas.set(spec, (schema = buildSchema(spec)));
+  return schema;
+}
+
+function buildSchema(spec: ParamSpec): z.ZodType {
   switch (spec.kind) {
     case 'number':
       return numberSchema(spec);
@@ -93,7 +102,8 @@ export function paramSchema(spec: ParamSpec): z.ZodType {
 export function withDefaults<P extends ParamSpecs>(specs: P, given: Record<string, unknown>): ParamValues<P> {
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(specs)) {
-    const value = name in given ? given[name] : structuredClone(spec.default);
+    // own properties only: `given` comes from a document, `"constructor" in {}` is true
+    const value = Object.hasOwn(given, name) ? given[name] : structuredClone(spec.default);
     // "t": 0.5 and "t": [0.5] mean the same; nodes always see the list.
     out[name] = spec.kind === 'numberList' && typeof value === 'number' ? [value] : value;
   }

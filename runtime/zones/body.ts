@@ -20,6 +20,12 @@ export interface ZoneBody {
   zoneId: string;
   /** Body nodes in the order they run: every node on a path from a loop output to a loop input. */
   nodes: string[];
+  /**
+   * Every node on such a path, in document order. The same as `nodes` in a valid graph; more
+   * when another zone's loop lies inside this body (its nodes have no run order here), which
+   * validation refuses by looking here.
+   */
+  members: string[];
   /** Body nodes on a path from `current` to a loop input: gradients flow back through these. */
   onGradientPath: Set<string>;
   /** Links from the body into the zone's loop inputs. */
@@ -59,6 +65,7 @@ export function findZoneBody(index: GraphIndex, zoneId: string, def: AnyNodeDef)
   return {
     zoneId,
     nodes: topoOrder(members, prev),
+    members,
     onGradientPath: new Set(members.filter((id) => fromCurrent.has(id))),
     loopLinks,
   };
