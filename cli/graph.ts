@@ -13,4 +13,7 @@ const code = await runCli(process.argv.slice(2), {
     return () => process.off('SIGINT', cancel);
   },
 });
-process.exit(code);
+// Exit once stdout and stderr are flushed: a slow reader on a pipe (`2>&1 | less`) would
+// otherwise lose what is still buffered. Each write callback runs after the writes before it.
+process.exitCode = code;
+process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

@@ -4,14 +4,16 @@ import { parseArgs } from 'node:util';
 import type { NodeRegistry } from '../nodes/product';
 import type { RuntimeServices } from '../runtime/node-api/services';
 import { validateGraph } from '../runtime/graph/validate';
-import { formatProblem, looseNodes } from '../runtime/graph/problems';
+import { looseNodes, problemFormatter } from '../runtime/graph/problems';
+import { oneLine } from '../runtime/messages';
 import { Runtime } from '../runtime/api/runtime';
 import type { RuntimeEvent } from '../runtime/events';
 
 /**
  * The graph CLI as a function, so tests run it in-process with their own registry:
  * `validate FILE` and `run FILE --out DIR [--targets a,b]`.
- * Exit codes: 0 success, 1 runtime error or cancelled, 2 invalid document or usage.
+ * Exit codes: 0 success, 1 runtime error, 2 invalid document or usage, 130 cancelled (Ctrl-C).
+ * Every line it prints is one safe line (runtime/messages.ts).
  */
 export const USAGE = 'usage: npm run graph -- validate FILE | run FILE --out DIR [--targets id,id]';
 
@@ -47,7 +49,7 @@ export async function runCli(argv: string[], env: CliEnv): Promise<number> {
     return await cli(argv, env);
   } catch (error) {
     const exit = error instanceof CliExit ? error : new CliExit(1, [error instanceof Error ? error.message : String(error)]);
-    for (const line of exit.lines) env.stderr(`error: ${line}\n`);
+    for (const line of exit.lines) env.stderr(`error: ${oneLine(line)}\n`);
     return exit.code;
   }
 }
@@ -68,7 +70,8 @@ async function cli(argv: string[], env: CliEnv): Promise<number> {
   const { registry } = env;
   const text = readDocument(file);
   const validation = validateGraph(text, registry);
-  if (!validation.ok) fail(2, ...validation.problems.map((p) => formatProblem(p, looseNodes(text))));
+  // the node list is read once for all problems: a report stays linear in the document's size
+  if (!validation.ok) fail(2, ...validation.problems.map(problemFormatter(looseNodes(text))));
   const doc = validation.graph.doc;
   if (command === 'validate') {
     env.stdout(`ok: ${file} (${doc.nodes.length} nodes, ${doc.edges.length} edges)\n`);
@@ -96,7 +99,7 @@ async function cli(argv: string[], env: CliEnv): Promise<number> {
         env.stderr(`[${event.nodeId}] ${event.cached ? 'cached' : `done in ${event.ms.toFixed(1)} ms`}\n`);
         break;
       case 'node-error':
-        env.stderr(`error: ${event.message}\n`);
+        env.stderr(`error: ${oneLine(event.message)}\n`);
         break;
       case 'node-preview':
         event.images.forEach((image, i) => writeFileSync(join(out, `${event.nodeId}-${i}.png`), image.png));
@@ -119,12 +122,12 @@ async function cli(argv: string[], env: CliEnv): Promise<number> {
   } finally {
     unhook?.();
   }
-  if (summary.problems) fail(2, ...summary.problems.map((p) => formatProblem(p, doc)));
+  if (summary.problems) fail(2, ...summary.problems.map(problemFormatter(doc)));
   for (const [nodeId, { goal, values }] of history) {
     writeFileSync(join(out, `${nodeId}.history.json`), `${JSON.stringify({ goal: goal ?? 'minimize', values })}\n`);
   }
   writeFileSync(join(out, 'run.json'), `${JSON.stringify(summary, null, 2)}\n`);
   env.stderr(`${summary.status}: summary in ${join(out, 'run.json')}\n`);
-  return summary.status === 'ok' ? 0 : 1;
+  return summary.status === 'ok' ? 0 : summary.status === 'cancelled' ? 130 : 1;
 }
 
