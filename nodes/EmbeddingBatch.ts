@@ -1,5 +1,6 @@
 import { defineNode } from '../runtime/node-api/node';
 import type { EmbeddingValue, Tensor } from '../runtime/values/types';
+import { checkBatch } from '../runtime/values/budget';
 
 function embeddingIn(value: unknown, port: string): EmbeddingValue {
   const e = value as EmbeddingValue | undefined;
@@ -29,6 +30,7 @@ export const EmbeddingBatch = defineNode({
     const [, tb, db] = b.tensor.dims;
     if (ta !== tb || da !== db) throw new Error(`a is ${ta}x${da} but b is ${tb}x${db}`);
     if (a.model !== b.model) throw new Error(`a comes from ${a.model} but b from ${b.model}`);
+    checkBatch(a.tensor.dims[0] + b.tensor.dims[0], 'embeddings', (a.tensor.data.length + b.tensor.data.length) * 4);
     const data = new Float32Array(a.tensor.data.length + b.tensor.data.length);
     data.set(a.tensor.data);
     data.set(b.tensor.data, a.tensor.data.length);

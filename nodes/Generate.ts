@@ -4,6 +4,8 @@ import { checkEmbedding, modelOf } from '../runtime/models/values';
 import type { SchedulerKind } from '../runtime/schedulers';
 import type { EmbeddingValue, ImageValue, LatentValue, SeedsValue } from '../runtime/values/types';
 import { generateVjp, rememberForward } from '../runtime/diffusion-vjp/generate-vjp';
+import { latentShape } from '../runtime/models/pipeline/noise';
+import { checkGenerateSize } from '../runtime/models/pipeline/budget';
 
 const MAX_SEED = 2 ** 32 - 1;
 
@@ -85,6 +87,22 @@ export const Generate = defineNode({
     checkEmbedding(model, embedding, 'embedding');
     if (negative) checkEmbedding(model, negative, 'negative');
     const seeds = (inputs.seeds as SeedsValue | undefined) ?? { kind: 'Seeds', seeds: [p.seed] };
+    const width = p.width || model.nativeSize.width;
+    const height = p.height || model.nativeSize.height;
+    const [batch, tokens, dim] = embedding.tensor.dims;
+    // refused before any work starts: prompts x seeds (x t upstream) multiply quickly
+    checkGenerateSize({
+      embeddings: batch,
+      seeds: seeds.noise ? seeds.noise.dims[0] : seeds.seeds.length,
+      tokens,
+      dim,
+      latent: latentShape(model, width, height),
+      width,
+      height,
+      steps: p.steps,
+      guided: p.guidance > 1,
+      record: ctx.step !== undefined,
+    });
     const result = await generate(model, {
       embedding: embedding.tensor,
       negative: negative?.tensor,
@@ -92,8 +110,8 @@ export const Generate = defineNode({
       steps: p.steps,
       guidance: p.guidance,
       scheduler: p.scheduler === 'auto' ? model.defaultScheduler : (p.scheduler as SchedulerKind),
-      width: p.width || model.nativeSize.width,
-      height: p.height || model.nativeSize.height,
+      width,
+      height,
       latentStep: p.latentStep,
       onStep: (done, total) => ctx.progress(done, total),
       signal: ctx.signal,

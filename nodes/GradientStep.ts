@@ -34,7 +34,7 @@ export const GradientStep = defineNode({
     goal: { kind: 'enum', options: ['auto', 'minimize', 'maximize'], default: 'auto', doc: '"auto" follows the loss score (Metric and Compare say which way is better).' },
     lossScale: { kind: 'number', default: 1, min: 0, max: 1e6, doc: 'Multiplies the loss before backpropagation (paper: 10 for sharpness, 10000 for latent cosine).' },
     reduce: { kind: 'enum', options: ['mean', 'sum'], default: 'mean', doc: 'How a batch of scores becomes one objective.' },
-    fixedRows: { kind: 'numberList', default: [0], integer: true, min: 0, doc: 'Token rows that never change (BOS by default).' },
+    fixedRows: { kind: 'numberList', default: [0], integer: true, min: 0, max: 4095, maxLength: 4096, doc: 'Token rows that never change (BOS by default).' },
     tieRows: { kind: 'boolean', default: false, doc: 'Optimize one vector shared by all free rows, starting from the last one (seed-invariant method).' },
     keepStatistics: { kind: 'boolean', default: false, doc: 'After each step restore the initial mean and std and reset the optimizer (the paper\'s aesthetic runs).' },
     result: {

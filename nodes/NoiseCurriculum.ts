@@ -3,6 +3,7 @@ import type { NumberValue, SeedsValue } from '../runtime/values/types';
 import { modelOf } from '../runtime/models/values';
 import { latentShape } from '../runtime/models/pipeline/noise';
 import { blendedNoise } from '../runtime/noise/blend-noise';
+import { checkBatch } from '../runtime/values/budget';
 
 export const NoiseCurriculum = defineNode({
   type: 'NoiseCurriculum',
@@ -32,6 +33,7 @@ export const NoiseCurriculum = defineNode({
     const step = (inputs.step as NumberValue | undefined)?.values[0] ?? ctx.step ?? 0;
     const v = Math.min(1, p.start + p.growth * step);
     const shape = latentShape(model, p.width || model.nativeSize.width, p.height || model.nativeSize.height);
+    checkBatch(seeds.seeds.length, 'seeds', seeds.seeds.length * shape[0] * shape[1] * shape[2] * 4 * 3);
     const data = blendedNoise(p.targetSeed, seeds.seeds, v, shape);
     const out: SeedsValue = { kind: 'Seeds', seeds: [...seeds.seeds], noise: { dims: [seeds.seeds.length, ...shape], data } };
     return { seeds: out };

@@ -19,7 +19,7 @@ export const SaveEmbedding = defineNode({
     file: { kind: 'string', default: 'embedding.safetensors', doc: 'File name (inside the output folder; a download in the browser).' },
     prompt: { kind: 'string', default: '', doc: 'The prompt it started from (default: the embedding\'s label).' },
     method: { kind: 'string', default: '', doc: 'How it was made, e.g. "metric-optimization (sharpness)".' },
-    seeds: { kind: 'numberList', default: [], integer: true, doc: 'Seeds it was made or tested with.' },
+    seeds: { kind: 'numberList', default: [], integer: true, min: 0, max: 2 ** 32 - 1, maxLength: 4096, doc: 'Seeds it was made or tested with.' },
   },
   async run(ctx, inputs, p) {
     const embedding = inputs.embedding as EmbeddingValue;

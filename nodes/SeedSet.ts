@@ -39,7 +39,7 @@ export const SeedSet = defineNode({
       default: 'list',
       doc: 'list: the seeds below; range: count seeds from start; random: count seeds drawn from randomSeed; schedule: count new seeds per step.',
     },
-    seeds: { kind: 'numberList', default: [0], integer: true, min: 0, max: MAX_SEED, minLength: 1, doc: 'Seeds for "list".' },
+    seeds: { kind: 'numberList', default: [0], integer: true, min: 0, max: MAX_SEED, minLength: 1, maxLength: 4096, doc: 'Seeds for "list" (at most 4096).' },
     start: { kind: 'number', default: 0, integer: true, min: 0, max: MAX_SEED, doc: 'First seed for "range".' },
     count: { kind: 'number', default: 4, integer: true, min: 1, max: 4096, doc: 'How many seeds "range", "random" and "schedule" give.' },
     randomSeed: { kind: 'number', default: 0, integer: true, min: 0, max: MAX_SEED, doc: 'Seeds the draw of "random" and "schedule", so runs are reproducible.' },

@@ -1,6 +1,7 @@
 import { defineNode } from '../runtime/node-api/node';
 import type { EmbeddingValue, Tensor } from '../runtime/values/types';
 import { pairedBatch, slerpBackward, slerpForward, type Rows } from '../runtime/embeddings/slerp';
+import { checkBatch } from '../runtime/values/budget';
 
 function rows(name: string, e: EmbeddingValue | undefined): Rows {
   if (!e) throw new Error(`input "${name}" has no value`);
@@ -24,7 +25,15 @@ export const Slerp = defineNode({
     embedding: { type: 'Embedding', doc: 'One embedding per t (or per pair of a and b).' },
   },
   params: {
-    t: { kind: 'numberList', default: [0.5], minLength: 1, doc: 'Interpolation amounts; values outside [0, 1] extrapolate.' },
+    t: {
+      kind: 'numberList',
+      default: [0.5],
+      min: -10,
+      max: 10,
+      minLength: 1,
+      maxLength: 1024,
+      doc: 'Interpolation amounts (-10 to 10, at most 1024 values); values outside [0, 1] extrapolate.',
+    },
   },
   async run(_ctx, inputs, p) {
     const ea = inputs.a as EmbeddingValue | undefined;
@@ -32,6 +41,9 @@ export const Slerp = defineNode({
     const a = rows('a', ea);
     const b = rows('b', eb);
     if (ea!.model !== eb!.model) throw new Error(`a comes from model "${ea!.model}" but b from "${eb!.model}"`);
+    const count = pairedBatch(a.batch, b.batch, p.t.length);
+    // float64 while blending, then the float32 result
+    checkBatch(count, 'embeddings', count * a.tokens * a.dim * 12, `a has ${a.batch}, b has ${b.batch}, t has ${p.t.length} values`);
     const data = slerpForward(a, b, p.t);
     const n = data.length / (a.tokens * a.dim);
     const labels = Array.from({ length: n }, (_, i) => `slerp t=${p.t[p.t.length === 1 ? 0 : i]}`);

@@ -2,6 +2,7 @@ import { defineNode } from '../runtime/node-api/node';
 import { encodePrompts } from '../runtime/models/pipeline/encode';
 import { modelOf } from '../runtime/models/values';
 import type { EmbeddingValue } from '../runtime/values/types';
+import { checkBatch } from '../runtime/values/budget';
 
 /** One prompt, or several separated by blank lines: each paragraph is one batch row. */
 export function splitPrompts(text: string): string[] {
@@ -35,6 +36,8 @@ export const TextEncode = defineNode({
   async run(_ctx, inputs, p) {
     const model = modelOf(inputs.model);
     const prompts = splitPrompts(p.text);
+    const dim = model.textEncoder.output('last_hidden_state')?.shape[2];
+    checkBatch(prompts.length, 'prompts', prompts.length * model.tokens * (typeof dim === 'number' ? dim : 1024) * 4);
     const tensor = await encodePrompts(model, prompts);
     const value: EmbeddingValue = { kind: 'Embedding', tensor, model: model.id, labels: prompts };
     return { embedding: value };

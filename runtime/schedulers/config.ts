@@ -1,3 +1,5 @@
+import { echo } from '../messages';
+
 /**
  * The subset of a diffusers `scheduler_config.json` our schedulers read, with the same
  * defaults diffusers applies per scheduler class, so a config written for any of the
@@ -36,6 +38,9 @@ export interface SchedulerConfig {
   setAlphaToOne: boolean;
 }
 
+/** Far above any trained model (1000): a config's timestep count is refused past this. */
+export const MAX_TRAIN_TIMESTEPS = 100_000;
+
 /** diffusers' constructor defaults; they differ between classes only in the spacing. */
 const DEFAULT_SPACING: Record<SchedulerKind, TimestepSpacing> = {
   euler: 'linspace',
@@ -46,13 +51,13 @@ const DEFAULT_SPACING: Record<SchedulerKind, TimestepSpacing> = {
 function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], fallback: T): T {
   if (value === undefined || value === null) return fallback;
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new Error(`scheduler config: ${field} ${JSON.stringify(value)} is not supported (expected ${allowed.join(' | ')})`);
+  throw new Error(`scheduler config: ${field} ${echo(value)} is not supported (expected ${allowed.join(' | ')})`);
 }
 
 function numberField(field: string, value: unknown, fallback: number, check: (n: number) => boolean): number {
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || !check(value)) {
-    throw new Error(`scheduler config: ${field} ${JSON.stringify(value)} is out of range`);
+    throw new Error(`scheduler config: ${field} ${echo(value)} is out of range`);
   }
   return value;
 }
@@ -78,13 +83,14 @@ export function resolveSchedulerConfig(kind: SchedulerKind, raw: SchedulerConfig
   for (const [field, supported] of UNSUPPORTED) {
     const value = raw[field];
     if (value !== undefined && value !== null && value !== supported) {
-      throw new Error(`scheduler config: ${field} ${JSON.stringify(value)} is not supported (only ${JSON.stringify(supported)})`);
+      throw new Error(`scheduler config: ${field} ${echo(value)} is not supported (only ${JSON.stringify(supported)})`);
     }
   }
-  const numTrainTimesteps = numberField('num_train_timesteps', raw.num_train_timesteps, 1000, (n) => Number.isInteger(n) && n >= 2);
+  // bounded: the schedules allocate and loop over every training timestep
+  const numTrainTimesteps = numberField('num_train_timesteps', raw.num_train_timesteps, 1000, (n) => Number.isInteger(n) && n >= 2 && n <= MAX_TRAIN_TIMESTEPS);
   const trained = raw.trained_betas ?? null;
-  if (trained !== null && (!Array.isArray(trained) || trained.length !== numTrainTimesteps)) {
-    throw new Error(`scheduler config: trained_betas must list ${numTrainTimesteps} numbers`);
+  if (trained !== null && (!Array.isArray(trained) || trained.length !== numTrainTimesteps || !trained.every((b) => typeof b === 'number' && b > 0 && b < 1))) {
+    throw new Error(`scheduler config: trained_betas must list ${numTrainTimesteps} numbers between 0 and 1`);
   }
   return {
     numTrainTimesteps,

@@ -2,6 +2,9 @@ import type { Tensor } from '../../values/types';
 import type { DiffusionModel } from '../model';
 import { concatRows } from './tensor-util';
 
+/** Prompts per text-encoder call when its batch dim is free: its activations grow with the batch. */
+const MAX_ENCODE_ROWS = 64;
+
 /**
  * Prompt texts -> text-encoder hidden states [B, tokens, dim]: the embedding everything
  * downstream edits. Batches split where the encoder's batch dim is fixed.
@@ -10,7 +13,7 @@ export async function encodePrompts(model: DiffusionModel, prompts: readonly str
   if (prompts.length === 0) throw new Error('encodePrompts: no prompts');
   const T = model.tokens;
   const fixedBatch = model.textEncoder.input('input_ids')!.shape[0];
-  const chunk = typeof fixedBatch === 'number' && fixedBatch > 0 ? fixedBatch : prompts.length;
+  const chunk = typeof fixedBatch === 'number' && fixedBatch > 0 ? fixedBatch : Math.min(prompts.length, MAX_ENCODE_ROWS);
   const parts: Tensor[] = [];
   for (let start = 0; start < prompts.length; start += chunk) {
     const group = prompts.slice(start, start + chunk);
