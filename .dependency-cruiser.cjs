@@ -9,6 +9,9 @@ const FLOORS = [
   ['editor, cli, worker', '^(editor|cli|worker)/'],
 ];
 
+/** The native backend: onnxruntime-node and the one module that imports it. */
+const NATIVE_ORT = '(^|/)node_modules/onnxruntime-node/|^runtime/ort/native\\.ts$';
+
 const upward = FLOORS.flatMap(([name, path], i) =>
   FLOORS.slice(i + 1).map(([above, abovePath]) => ({
     name: 'import-runs-up',
@@ -40,6 +43,13 @@ module.exports = {
         path: '^runtime/',
         pathNot: '^runtime/(values/|events\\.ts$|graph/document\\.ts$|api/protocol\\.ts$|node-api/(ports|params|node-type-info)\\.ts$)',
       },
+    },
+    {
+      name: 'browser-reaches-no-native-ort',
+      comment: 'onnxruntime-node is for Node hosts (runtime/ort/native.ts): the editor and the worker, the browser bundle, may not reach it by any path',
+      severity: 'error',
+      from: { path: '^(editor|worker)/' },
+      to: { path: NATIVE_ORT, reachable: true },
     },
     {
       name: 'unlayered-source',

@@ -29,7 +29,8 @@ export type RuntimeEvent =
    * `t`, Next/Done; answer with RuntimeApi.choose(nodeId, choice). See runtime/zones/pick-broker.ts.
    */
   | { type: 'pick-request'; nodeId: string; round: number; images: PreviewImage[]; scores?: number[]; t: number }
-  | { type: 'backend'; name: 'webgpu' | 'wasm'; notice?: string }
+  /** Where models run (runtime/ort/backend.ts): `native` (with its device) only in Node hosts. */
+  | { type: 'backend'; name: 'webgpu' | 'wasm' | 'native'; device?: 'cuda' | 'cpu'; notice?: string }
   | { type: 'model-progress'; source: string; loaded: number; total: number }
   /**
    * A node saved a file (SaveEmbedding) on a host without a file system (the browser): the

@@ -30,7 +30,7 @@ export interface RunState {
   running: boolean;
   runId?: number;
   lastStatus?: 'ok' | 'error' | 'cancelled';
-  backend?: { name: 'webgpu' | 'wasm'; notice?: string };
+  backend?: { name: Extract<RuntimeEvent, { type: 'backend' }>['name']; notice?: string };
   models: Record<string, { loaded: number; total: number }>;
   nodes: Record<string, NodeRun>;
   /** node-done events of the last run with cached=false / cached=true. */

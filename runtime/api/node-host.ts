@@ -4,16 +4,40 @@ import { dirname, resolve, sep } from 'node:path';
 import type { HostServices, RuntimeServices } from '../node-api/services';
 import { MetricService } from '../metrics/service';
 import { createNodeModelService } from '../models/service/node';
+import { localModelFolder } from '../models/files/node';
 import { BUILTIN_PREFIX, fetchBytes } from '../host/io';
 
 const MODELS_DIR = resolve(fileURLToPath(new URL('../../models', import.meta.url)));
 
-/** Host services for Node (CLI, tests): builtin models come from the repository's models/ folder. */
-export function nodeServices(extra: RuntimeServices = {}, modelsDir: string = MODELS_DIR): HostServices {
+export interface NodeHostOptions {
+  /**
+   * `native`: onnxruntime-node, on CUDA where its provider is installed, else on every CPU
+   * core (the CLI's default). `wasm` (the default here, as in tests): onnxruntime-web, one thread.
+   */
+  backend?: 'wasm' | 'native';
+  /**
+   * Local model folders by name, loadable as `folder:<name>`, as the editor's "Model folder…"
+   * registers them (the CLI's --folder NAME=PATH). A bad name or path throws here.
+   */
+  folders?: Record<string, string>;
+  /** Where `builtin:<name>` lives (default: the repository's models/). */
+  modelsDir?: string;
+  /** More services, or replacements for these. */
+  services?: RuntimeServices;
+}
+
+/**
+ * Host services for Node (CLI, tests, benchmarks): builtin models come from the repository's
+ * models/ folder. Later, `services.models.registerFolder(name, localModelFolder(name, path))`
+ * adds a folder the same way `folders` does.
+ */
+export function nodeServices(options: NodeHostOptions = {}): HostServices {
+  const modelsDir = options.modelsDir ?? MODELS_DIR;
+  const folders = Object.fromEntries(Object.entries(options.folders ?? {}).map(([name, path]) => [name, localModelFolder(name, path)]));
   return {
-    models: createNodeModelService(modelsDir),
-    metrics: new MetricService(),
-    ...extra,
+    models: createNodeModelService(modelsDir, { backend: options.backend, folders }),
+    metrics: new MetricService({ predictorBackend: options.backend }),
+    ...options.services,
     host: 'node',
     async readBytes(location, signal) {
       if (/^https?:\/\//.test(location)) return fetchBytes(location, signal);

@@ -1,6 +1,6 @@
 import { buildVjpModel } from '../autodiff/index';
 import type { HostIO } from '../host/io';
-import { configureOrt } from '../ort/env';
+import { configureOrt, type BackendName } from '../ort/env';
 import { Session } from '../ort/session';
 import type { Tensor } from '../values/types';
 import { AestheticPredictor } from './aesthetic/predictor';
@@ -27,6 +27,12 @@ export class MetricService {
   private readonly compiled = new Map<string, Compiled>();
   private readonly predictors = new Map<string, Promise<AestheticPredictor>>();
 
+  /**
+   * `predictorBackend`: where aesthetic predictors run (CLIP ViT-L/14 is as big as the
+   * diffusion model, so a Node host gives it the models' backend); measures stay on wasm.
+   */
+  constructor(private readonly options: { predictorBackend?: BackendName } = {}) {}
+
   /** The score of each batch item. `key` names the graph `build` makes (measure and input size). */
   async measure(key: string, build: () => MeasureGraph, feeds: Feeds): Promise<Float32Array> {
     const session = await this.get(key, build).forward;
@@ -46,7 +52,7 @@ export class MetricService {
   aesthetic(io: Pick<HostIO, 'readBytes'>, folder: string): Promise<AestheticPredictor> {
     let p = this.predictors.get(folder);
     if (!p) {
-      p = AestheticPredictor.load(io, folder);
+      p = AestheticPredictor.load(io, folder, this.options.predictorBackend);
       this.predictors.set(folder, p);
       p.catch(() => this.predictors.get(folder) === p && this.predictors.delete(folder));
     }

@@ -8,20 +8,24 @@ import { float32ToHalf, halfToFloat32 } from './float16';
  */
 export type HostData = Float32Array | Int32Array | number[];
 
-export function toOrtTensor(dtype: string, data: HostData, dims: readonly number[]): ort.Tensor {
+/**
+ * `Tensor` is the constructor of the package the session runs on: onnxruntime-web and
+ * onnxruntime-node each bundle their own copy of the class.
+ */
+export function toOrtTensor(dtype: string, data: HostData, dims: readonly number[], Tensor: typeof ort.Tensor = ort.Tensor): ort.Tensor {
   switch (dtype) {
     case 'float32':
-      return new ort.Tensor('float32', data instanceof Float32Array ? data : Float32Array.from(data), dims);
+      return new Tensor('float32', data instanceof Float32Array ? data : Float32Array.from(data), dims);
     case 'float16':
-      return new ort.Tensor('float16', float32ToHalf(data), dims);
+      return new Tensor('float16', float32ToHalf(data), dims);
     case 'float64':
-      return new ort.Tensor('float64', Float64Array.from(data), dims);
+      return new Tensor('float64', Float64Array.from(data), dims);
     // float -> int truncates, as numpy's astype and torch's .long() do in diffusers' ONNX
     // pipelines (a fractional Euler timestep 332.67 reaches an int64 UNet as 332)
     case 'int32':
-      return new ort.Tensor('int32', data instanceof Int32Array ? data : Int32Array.from(data, Math.trunc), dims);
+      return new Tensor('int32', data instanceof Int32Array ? data : Int32Array.from(data, Math.trunc), dims);
     case 'int64':
-      return new ort.Tensor('int64', BigInt64Array.from(Array.from(data, (v) => BigInt(Math.trunc(v)))), dims);
+      return new Tensor('int64', BigInt64Array.from(Array.from(data, (v) => BigInt(Math.trunc(v)))), dims);
     default:
       throw new Error(`unsupported input dtype ${dtype}`);
   }

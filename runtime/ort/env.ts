@@ -1,12 +1,8 @@
 import * as ort from 'onnxruntime-web';
+import { backendLabel, type Backend, type BackendName } from './backend';
+import { chooseNative } from './native-choice';
 
-/** Where onnxruntime-web runs our sessions, and how we tell the user about it. */
-export type BackendName = 'webgpu' | 'wasm';
-export interface Backend {
-  name: BackendName;
-  /** Set when we fell back to wasm where WebGPU was wanted: shown to the user. */
-  notice?: string;
-}
+export type { Backend, BackendName, NativeDevice } from './backend';
 
 export const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
 
@@ -33,9 +29,11 @@ export interface GpuLike {
 
 /**
  * WebGPU where there is an adapter, otherwise wasm. `prefer` lets tests and the benchmark pin
- * a backend; `gpu` defaults to `navigator.gpu` (absent in Node, where wasm needs no notice).
+ * a backend, and Node hosts ask for `native` (runtime/ort/native-choice.ts); `gpu` defaults
+ * to `navigator.gpu` (absent in Node, where wasm needs no notice).
  */
 export async function chooseBackend(prefer?: BackendName, gpu = (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu): Promise<Backend> {
+  if (prefer === 'native') return chooseNative();
   if (prefer === 'wasm' || (isNode && !gpu)) return { name: 'wasm' };
   if (!gpu) return { name: 'wasm', notice: 'WebGPU is not available in this browser: running on the CPU (wasm), which is much slower.' };
   try {
@@ -44,4 +42,18 @@ export async function chooseBackend(prefer?: BackendName, gpu = (globalThis.navi
   } catch (error) {
     return { name: 'wasm', notice: `WebGPU failed to start (${String(error)}): running on the CPU (wasm), which is much slower.` };
   }
+}
+
+/**
+ * Where a model goes when the GPU backend could not load it (an op or dtype it lacks):
+ * WebGPU to wasm, CUDA to the native CPU. Undefined when there is nowhere to go.
+ */
+export function fallbackFor(backend: Backend, source: string, error: unknown): Backend | undefined {
+  const text = String(error);
+  if (!text.includes(`could not load it on ${backendLabel(backend)}`)) return undefined;
+  if (backend.name === 'webgpu') return { name: 'wasm', notice: `WebGPU could not run ${source} (${text}): using the CPU (wasm).` };
+  if (backend.name === 'native' && backend.device === 'cuda') {
+    return { name: 'native', device: 'cpu', notice: `CUDA could not run ${source} (${text}): using the CPU (native).` };
+  }
+  return undefined;
 }

@@ -1,7 +1,8 @@
-import * as ort from 'onnxruntime-web';
+import type * as ort from 'onnxruntime-web';
 import type { Tensor } from '../values/types';
-import type { Backend } from './env';
+import { backendLabel, executionProviders, type Backend } from './backend';
 import { readFloat32, toOrtTensor, type HostData } from './convert';
+import { ortFor, type OrtModule } from './registry';
 
 /** A tensor as the model declares it: dims are numbers, or names for free dims ("batch"). */
 export interface TensorInfo {
@@ -32,8 +33,9 @@ export interface HostTensor {
 }
 
 /**
- * One ONNX model on one backend. Runs are queued: onnxruntime-web must never see two
- * `run()` calls on a session at once. `file` names the model in every error.
+ * One ONNX model on one backend, onnxruntime-web's or onnxruntime-node's (the same code
+ * drives both). Runs are queued: onnxruntime-web must never see two `run()` calls on a
+ * session at once. `file` names the model in every error.
  */
 export class Session {
   readonly inputs: TensorInfo[];
@@ -44,6 +46,7 @@ export class Session {
   private constructor(
     readonly file: string,
     readonly backend: Backend,
+    private readonly ort: OrtModule,
     private readonly inner: ort.InferenceSession,
   ) {
     this.inputs = inner.inputMetadata.map(describe);
@@ -52,7 +55,7 @@ export class Session {
 
   static async create(file: string, model: Uint8Array, options: SessionOptions): Promise<Session> {
     const sessionOptions: ort.InferenceSession.SessionOptions = {
-      executionProviders: [options.backend.name],
+      executionProviders: executionProviders(options.backend),
       graphOptimizationLevel: 'all',
       // Node-placement notices ("some nodes were not assigned to the preferred EP") are expected: shape ops run on CPU.
       logSeverityLevel: 3,
@@ -60,9 +63,10 @@ export class Session {
       ...(options.outputsOnGpu && options.backend.name === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
     };
     try {
-      return new Session(file, options.backend, await ort.InferenceSession.create(model, sessionOptions));
+      const ort = await ortFor(options.backend);
+      return new Session(file, options.backend, ort, await ort.InferenceSession.create(model, sessionOptions));
     } catch (error) {
-      throw new Error(`${file}: onnxruntime could not load it on ${options.backend.name}: ${message(error)}`);
+      throw new Error(`${file}: onnxruntime could not load it on ${backendLabel(options.backend)}: ${message(error)}`);
     }
   }
 
@@ -84,7 +88,7 @@ export class Session {
       for (const [name, t] of Object.entries(feeds)) {
         const info = this.input(name);
         if (!info) throw new Error(`${this.file}: has no input "${name}"`);
-        ortFeeds[name] = toOrtTensor(info.dtype, t.data, t.dims);
+        ortFeeds[name] = toOrtTensor(info.dtype, t.data, t.dims, this.ort.Tensor);
       }
       let results: ort.InferenceSession.OnnxValueMapType;
       try {
@@ -114,13 +118,13 @@ export class Session {
       const made: ort.Tensor[] = [];
       const ortFeeds: Record<string, ort.Tensor> = {};
       for (const [name, t] of Object.entries(feeds)) {
-        if (isOrtTensor(t)) {
+        if (isOrtTensor(t, this.ort)) {
           ortFeeds[name] = t;
           continue;
         }
         const info = this.input(name);
         if (!info) throw new Error(`${this.file}: has no input "${name}"`);
-        made.push((ortFeeds[name] = toOrtTensor(info.dtype, t.data, t.dims)));
+        made.push((ortFeeds[name] = toOrtTensor(info.dtype, t.data, t.dims, this.ort.Tensor)));
       }
       try {
         const results = await this.inner.run(ortFeeds, fetches as string[]);
@@ -154,8 +158,8 @@ export class Session {
   }
 }
 
-function isOrtTensor(t: ort.Tensor | HostTensor): t is ort.Tensor {
-  return t instanceof ort.Tensor;
+function isOrtTensor(t: ort.Tensor | HostTensor, module: OrtModule): t is ort.Tensor {
+  return t instanceof module.Tensor;
 }
 
 function describe(meta: ort.InferenceSession.ValueMetadata): TensorInfo {

@@ -1,5 +1,6 @@
 // The layering of docs/design.md#layers, enforced: an import that runs up a floor, an import
-// circle, or editor code reaching ONNX code fails here. The rules live in .dependency-cruiser.cjs.
+// circle, editor code reaching ONNX code, or the browser bundle reaching onnxruntime-node
+// fails here. The rules live in .dependency-cruiser.cjs.
 import { createRequire } from 'node:module';
 import { cruise, type IConfiguration, type ICruiseResult } from 'dependency-cruiser';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +34,13 @@ describe('architecture', () => {
     const asIfUp = floors.map((r) => ({ name: 'import-runs-down', severity: 'error' as const, from: r.to, to: r.from }));
     const reversed = await cruiseWith(asIfUp, ['nodes']);
     expect(reversed.summary.violations.length).toBeGreaterThan(0);
+  });
+
+  it('the browser rule catches a path to onnxruntime-node', async () => {
+    // the CLI does reach it (through the Node host): the same rule from cli/ must fire
+    const rule = (config.forbidden ?? []).find((r) => r.name === 'browser-reaches-no-native-ort') as { to: object };
+    const fromCli = await cruiseWith([{ name: 'cli-reaches-native', severity: 'error', from: { path: '^cli/' }, to: rule.to }], ['cli']);
+    expect(fromCli.summary.violations.length).toBeGreaterThan(0);
   });
 
   it('tools/ has no Python import circles', () => {

@@ -8,6 +8,7 @@ import { CLIP_MEAN, CLIP_STD, clipPreprocessGraph } from '../../runtime/metrics/
 import { Session } from '../../runtime/ort/session';
 import { configureOrt } from '../../runtime/ort/env';
 import { MetricService } from '../../runtime/metrics/service';
+import { useNativeOrt } from '../../runtime/ort/native';
 import type { RuntimeServices } from '../../runtime/node-api/services';
 
 /** A stand-in for CLIP ViT-L/14 vision with the real names: pixel_values [B,3,224,224] -> image_embeds [B,6]. */
@@ -85,5 +86,20 @@ describe('aesthetic metric (user-supplied CLIP + MLP)', () => {
     const an = g.image!.data.reduce((a, v, i) => a + v * dir[i], 0);
     expect(Math.abs(fd)).toBeGreaterThan(1e-4);
     expect(Math.abs(an - fd)).toBeLessThan(0.02 * Math.abs(fd) + 1e-4);
+  });
+
+  it('scores the same where the host runs predictors on the native backend', async () => {
+    useNativeOrt();
+    const native = new MetricService({ predictorBackend: 'native' });
+    try {
+      const nativeCtx = { ...ctx, services: { ...services, metrics: native } } as RunContext;
+      const params = { metric: 'aesthetic', predictor: '/predictor' } as const;
+      const [a, b] = [await Metric.run(ctx, { image }, params), await Metric.run(nativeCtx, { image }, params)];
+      const [wasmScores, nativeScores] = [(a.score as ScoreValue).values, (b.score as ScoreValue).values];
+      nativeScores.forEach((v, i) => expect(v).toBeCloseTo(wasmScores[i], 5));
+      expect((await native.aesthetic({ readBytes: services.readBytes! }, '/predictor')).backend.name).toBe('native');
+    } finally {
+      await native.dispose();
+    }
   });
 });

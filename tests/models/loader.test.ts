@@ -3,8 +3,7 @@ import { configureOrt } from '../../runtime/ort/env';
 import { loadModel } from '../../runtime/models/loader';
 import { nodeFolderFiles } from '../../runtime/models/files/node';
 import { encodePrompts } from '../../runtime/models/pipeline/encode';
-import type { DiffusionModel } from '../../runtime/models/model';
-import { TOY_DIM, writeToyModel } from './toy-model';
+import { TOY_DIM, unetOnce, writeToyModel } from './toy-model';
 
 configureOrt();
 const WASM = { name: 'wasm' as const };
@@ -13,14 +12,6 @@ async function loadToy(options: Parameters<typeof writeToyModel>[0] = {}) {
   const toy = await writeToyModel(options);
   const model = await loadModel(nodeFolderFiles(toy.dir, 'folder:toy'), { id: 'folder:toy', backend: WASM });
   return { model, async close() { await model.dispose(); await toy.remove(); } };
-}
-
-/** One UNet call on fixed inputs: what the boundary conversions must preserve. */
-async function unetOnce(model: DiffusionModel): Promise<Float32Array> {
-  const sample = { dims: [1, 4, 8, 8], data: Float32Array.from({ length: 256 }, (_, i) => Math.cos(i)) };
-  const ctx = { dims: [1, 77, TOY_DIM], data: Float32Array.from({ length: 77 * TOY_DIM }, (_, i) => Math.sin(i) * 0.5) };
-  const out = await model.unet.run({ sample, timestep: { data: [500], dims: [1] }, encoder_hidden_states: ctx }, ['out_sample']);
-  return out.out_sample.data;
 }
 
 describe('loadModel on a diffusers-layout folder', () => {

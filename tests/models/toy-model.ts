@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { GraphBuilder, makeTensor, onnx, saveModel } from '../../runtime/onnx';
+import type { DiffusionModel } from '../../runtime/models/model';
 import { bytesToUnicode } from '../tokenizer/clip-fixture';
 
 /**
@@ -22,6 +23,14 @@ export interface ToyOptions {
   unetInputNames?: { sample?: string; timestep?: string };
   /** Give the UNet's `sample` this many dims instead of 4 (bad-folder tests). */
   sampleRank?: number;
+}
+
+/** One UNet call on fixed inputs: what the boundary conversions (and each backend) must preserve. */
+export async function unetOnce(model: DiffusionModel): Promise<Float32Array> {
+  const sample = { dims: [1, 4, 8, 8], data: Float32Array.from({ length: 256 }, (_, i) => Math.cos(i)) };
+  const ctx = { dims: [1, 77, TOY_DIM], data: Float32Array.from({ length: 77 * TOY_DIM }, (_, i) => Math.sin(i) * 0.5) };
+  const out = await model.unet.run({ sample, timestep: { data: [500], dims: [1] }, encoder_hidden_states: ctx }, ['out_sample']);
+  return out.out_sample.data;
 }
 
 /** Writes the toy folder under a fresh temp dir; call `remove()` in teardown. */

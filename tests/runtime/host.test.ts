@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('Node host services', () => {
   it('reads builtin:, file: and plain paths', async () => {
     writeFileSync(join(dir, 'a.bin'), new Uint8Array([1, 2, 3]));
-    const services = nodeServices({}, dir);
+    const services = nodeServices({ modelsDir: dir });
     expect(Array.from(await services.readBytes('builtin:a.bin'))).toEqual([1, 2, 3]);
     expect(Array.from(await services.readBytes(pathToFileURL(join(dir, 'a.bin')).href))).toEqual([1, 2, 3]);
     expect(Array.from(await services.readBytes(join(dir, 'a.bin')))).toEqual([1, 2, 3]);
@@ -26,6 +26,13 @@ describe('Node host services', () => {
     expect(Array.from(readFileSync(path))).toEqual([7]);
     await expect(save.call(services, '../escape.bin', new Uint8Array([1]))).rejects.toThrow(/outside/);
     await expect(save.call(services, '/etc/escape.bin', new Uint8Array([1]))).rejects.toThrow(/outside/);
+  });
+
+  it('registers local folders given by path as folder:<name>, and refuses bad ones at once', () => {
+    const tiny = new URL('../../models/tiny', import.meta.url).pathname;
+    expect(nodeServices({ folders: { tiny, other: dir } }).models.folderNames()).toEqual(['tiny', 'other']);
+    expect(() => nodeServices({ folders: { tiny: join(dir, 'nope') } })).toThrow(`${join(dir, 'nope')} does not exist`);
+    expect(() => nodeServices({ folders: { 'a/b': tiny } })).toThrow('folder name "a/b" may use letters');
   });
 
   it('says clearly which service a runtime lacks', () => {

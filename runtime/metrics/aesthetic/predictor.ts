@@ -1,5 +1,5 @@
 import type { HostIO } from '../../host/io';
-import { chooseBackend, configureOrt } from '../../ort/env';
+import { chooseBackend, configureOrt, type BackendName } from '../../ort/env';
 import type { ExternalFile } from '../../ort/session';
 import type { Tensor } from '../../values/types';
 import { Chain, Stage } from './chain';
@@ -48,12 +48,13 @@ export class AestheticPredictor {
   private readonly chains = new Map<string, Promise<Chain>>();
   /** The last forward pass: a GradientStep calls vjp right after run on the same images. */
   private last?: { data: Float32Array; inputs: Tensor[] };
-  private constructor(private readonly clip: Stage, private readonly mlp: Stage, private readonly norm: Stage, private readonly backend: Awaited<ReturnType<typeof chooseBackend>>) {}
+  private constructor(private readonly clip: Stage, private readonly mlp: Stage, private readonly norm: Stage, readonly backend: Awaited<ReturnType<typeof chooseBackend>>) {}
 
-  static async load(services: Pick<HostIO, 'readBytes'>, folder: string): Promise<AestheticPredictor> {
+  /** `prefer` pins the backend as for models (a Node host's `native`); default: WebGPU where there is one, else wasm. */
+  static async load(services: Pick<HostIO, 'readBytes'>, folder: string, prefer?: BackendName): Promise<AestheticPredictor> {
     if (!folder) throw new Error(AESTHETIC_HELP);
     configureOrt();
-    const backend = await chooseBackend();
+    const backend = await chooseBackend(prefer);
     const clipBytes = await required(services, folder, AESTHETIC_FILES.clip);
     const mlpBytes = await required(services, folder, AESTHETIC_FILES.mlp);
     const clip = await Stage.create(`${folder}/${AESTHETIC_FILES.clip}`, clipBytes, backend, await externalData(services, folder, AESTHETIC_FILES.clip), 'image_embeds');

@@ -1,6 +1,25 @@
+import { statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MissingFileError, type ModelFiles } from './model-files';
+import { checkFolderName } from './source';
+
+/**
+ * A local folder to register as `folder:<name>` (the CLI's --folder NAME=PATH, nodeServices'
+ * `folders`): what the editor's "Model folder…" gives, by path. A bad name or a path that is
+ * not a directory fails here, before anything runs.
+ */
+export function localModelFolder(name: string, path: string): ModelFiles {
+  checkFolderName(name);
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    throw new Error(`${path} does not exist`);
+  }
+  if (!isDirectory) throw new Error(`${path} is not a directory`);
+  return nodeFolderFiles(path, `folder:${name}`);
+}
 
 /** A model folder on the local disk (Node hosts only: CLI, tests, benchmarks). */
 export function nodeFolderFiles(dir: string, label = dir): ModelFiles {

@@ -1,24 +1,26 @@
 import type { RuntimeEvent } from '../../events';
-import { chooseBackend, configureOrt, type Backend, type BackendName, type GpuLike } from '../../ort/env';
+import { chooseBackend, configureOrt, fallbackFor, type Backend, type BackendName, type GpuLike } from '../../ort/env';
 import type { ModelFiles } from '../files/model-files';
 import { pickedFolderFiles, type PickedFolder } from '../files/folder';
 import { httpFolderFiles, type HttpFilesOptions } from '../files/http';
 import { loadModel } from '../loader';
 import type { DiffusionModel } from '../model';
-import { parseSource } from '../files/source';
+import { checkFolderName, parseSource } from '../files/source';
 
 export type ModelEvent = Extract<RuntimeEvent, { type: 'backend' | 'model-progress' }>;
 
 export interface ModelServiceOptions {
   /** Where `builtin:<name>` lives on this host: models/<name> on disk (Node), ./models/<name>/ (browser). */
   builtin(name: string): ModelFiles;
-  /** Pin a backend (tests, benchmarks); default: WebGPU where the browser has it, else wasm. */
+  /** Pin a backend (tests, benchmarks, `native` for Node hosts); default: WebGPU where the browser has it, else wasm. */
   backend?: BackendName;
   /** Stands in for navigator.gpu (tests). */
   gpu?: GpuLike;
   /** Browser: URL of the app's ./ort/ folder with onnxruntime-web's wasm files. */
   wasmPaths?: string;
   http?: HttpFilesOptions;
+  /** Folders loadable as `folder:<name>` from the start (Node hosts: local folders given by path). */
+  folders?: Record<string, ModelFiles>;
 }
 
 /**
@@ -33,16 +35,16 @@ export class ModelService {
 
   constructor(private readonly options: ModelServiceOptions) {
     configureOrt({ wasmPaths: options.wasmPaths });
+    for (const [name, files] of Object.entries(options.folders ?? {})) this.setFolder(name, files);
   }
 
   /**
-   * Makes a picked folder loadable as `folder:<name>`. Re-registering a name replaces the
-   * folder and drops a model loaded from the old one.
+   * Makes a picked folder (or a local one: runtime/models/files/node.ts) loadable as
+   * `folder:<name>`. Re-registering a name replaces the folder and drops a model loaded from
+   * the old one.
    */
   async registerFolder(name: string, folder: PickedFolder | ModelFiles): Promise<void> {
-    if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new Error(`folder name "${name}" may use letters, digits, "_", "." and "-" only`);
-    const source = `folder:${name}`;
-    this.folders.set(name, 'read' in folder ? folder : pickedFolderFiles(folder, source));
+    const source = this.setFolder(name, folder);
     await this.evict(source);
   }
 
@@ -73,6 +75,13 @@ export class ModelService {
     await Promise.all(all.map((m) => m.then((x) => x.dispose(), () => undefined)));
   }
 
+  private setFolder(name: string, folder: PickedFolder | ModelFiles): string {
+    checkFolderName(name);
+    const source = `folder:${name}`;
+    this.folders.set(name, 'read' in folder ? folder : pickedFolderFiles(folder, source));
+    return source;
+  }
+
   private async open(source: string, signal?: AbortSignal): Promise<DiffusionModel> {
     const files = this.files(source);
     const backend = await (this.backend ??= this.pickBackend());
@@ -80,9 +89,9 @@ export class ModelService {
     try {
       return await loadModel(files, { id: source, backend, onProgress, signal });
     } catch (error) {
-      if (backend.name !== 'webgpu' || !/could not load it on webgpu/.test(String(error))) throw error;
-      // WebGPU can refuse a model (an op or dtype it lacks): run it on wasm and say so
-      const fallback: Backend = { name: 'wasm', notice: `WebGPU could not run ${source} (${String(error)}): using the CPU (wasm).` };
+      // a GPU backend can refuse a model (an op or dtype it lacks): run it on the CPU and say so
+      const fallback = fallbackFor(backend, source, error);
+      if (!fallback) throw error;
       this.emit({ type: 'backend', ...fallback });
       return loadModel(files, { id: source, backend: fallback, onProgress, signal });
     } finally {
