@@ -2,10 +2,10 @@ import { createProductRegistry } from '../nodes/product';
 import { nodeServices } from '../runtime/api/node-host';
 import { runCli } from './run-cli';
 
-/** `npm run graph -- validate FILE` | `npm run graph -- run FILE --out DIR [--targets id,id]` (see run-cli.ts). */
+/** `npm run graph -- validate FILE` | `npm run graph -- run FILE --out DIR [--targets id,id] [--backend native|wasm] [--folder NAME=PATH]` (see run-cli.ts). */
 const code = await runCli(process.argv.slice(2), {
   registry: createProductRegistry(),
-  services: nodeServices(),
+  services: ({ backend }) => nodeServices({ backend }),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   onInterrupt(cancel) {

@@ -8,18 +8,27 @@ import { looseNodes, problemFormatter } from '../runtime/graph/problems';
 import { oneLine } from '../runtime/messages';
 import { Runtime } from '../runtime/api/runtime';
 import type { RuntimeEvent } from '../runtime/events';
+import { requireService } from '../runtime/node-api/services';
+import { backendLabel } from '../runtime/ort/backend';
+import { parseBackend, parseFolders, type CliBackend } from './host-flags';
 
 /**
  * The graph CLI as a function, so tests run it in-process with their own registry:
- * `validate FILE` and `run FILE --out DIR [--targets a,b]`.
+ * `validate FILE` and `run FILE --out DIR [--targets a,b] [--backend native|wasm] [--folder NAME=PATH]...`.
  * Exit codes: 0 success, 1 runtime error, 2 invalid document or usage, 130 cancelled (Ctrl-C).
  * Every line it prints is one safe line (runtime/messages.ts).
  */
-export const USAGE = 'usage: npm run graph -- validate FILE | run FILE --out DIR [--targets id,id]';
+export const USAGE =
+  'usage: npm run graph -- validate FILE [--folder NAME=PATH]... | ' +
+  'run FILE --out DIR [--targets id,id] [--backend native|wasm] [--folder NAME=PATH]...';
 
 export interface CliEnv {
   registry: NodeRegistry;
-  services: RuntimeServices;
+  /**
+   * The host's services, or how to make them for the chosen --backend (cli/graph.ts:
+   * nodeServices). Services the CLI made are released when the run ends.
+   */
+  services: RuntimeServices | ((host: { backend: CliBackend }) => RuntimeServices);
   stdout(text: string): void;
   stderr(text: string): void;
   /** Where the CLI hooks Ctrl-C; returns the unhook. */
@@ -44,6 +53,15 @@ function readDocument(file: string): unknown {
   }
 }
 
+/** Runs `parse`; what it throws is a usage error (exit 2) of one line. */
+function usage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    fail(2, (error as Error).message);
+  }
+}
+
 export async function runCli(argv: string[], env: CliEnv): Promise<number> {
   try {
     return await cli(argv, env);
@@ -60,13 +78,14 @@ async function cli(argv: string[], env: CliEnv): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { out: { type: 'string' }, targets: { type: 'string' } },
+      options: { out: { type: 'string' }, targets: { type: 'string' }, backend: { type: 'string' }, folder: { type: 'string', multiple: true } },
     });
   } catch (error) {
     fail(2, (error as Error).message, USAGE);
   }
   const [command, file, ...extra] = parsed.positionals;
   if (!file || extra.length > 0 || (command !== 'validate' && command !== 'run')) fail(2, USAGE);
+  const { backend, folders } = usage(() => ({ backend: parseBackend(parsed.values.backend), folders: parseFolders(parsed.values.folder) }));
   const { registry } = env;
   const text = readDocument(file);
   const validation = validateGraph(text, registry);
@@ -82,8 +101,10 @@ async function cli(argv: string[], env: CliEnv): Promise<number> {
   if (!out) fail(2, 'run needs --out DIR', USAGE);
   const targets = parsed.values.targets?.split(',').map((t) => t.trim()).filter(Boolean);
   mkdirSync(out, { recursive: true });
+  const services = typeof env.services === 'function' ? env.services({ backend }) : env.services;
+  for (const [name, files] of folders) await requireService(services, 'models').registerFolder(name, files);
   // SaveEmbedding and other file outputs land in --out (runtime/api/node-host.ts saveBytes)
-  const runtime = new Runtime({ registry, services: { ...env.services, outDir: out } });
+  const runtime = new Runtime({ registry, services: { ...services, outDir: out } });
   const unhook = env.onInterrupt?.(() => void runtime.cancel());
   const history = new Map<string, { goal?: 'minimize' | 'maximize'; values: number[] }>();
   const typeOf = (id: string) => doc.nodes.find((n) => n.id === id)?.type ?? '?';
@@ -97,6 +118,9 @@ async function cli(argv: string[], env: CliEnv): Promise<number> {
         break;
       case 'node-done':
         env.stderr(`[${event.nodeId}] ${event.cached ? 'cached' : `done in ${event.ms.toFixed(1)} ms`}\n`);
+        break;
+      case 'backend':
+        env.stderr(`${oneLine(`backend: ${backendLabel(event)}${event.notice ? ` (${event.notice})` : ''}`)}\n`);
         break;
       case 'node-error':
         env.stderr(`error: ${oneLine(event.message)}\n`);
@@ -121,6 +145,7 @@ async function cli(argv: string[], env: CliEnv): Promise<number> {
     fail(1, `runtime failure: ${(error as Error).message}`);
   } finally {
     unhook?.();
+    if (services !== env.services) await runtime.dispose();
   }
   if (summary.problems) fail(2, ...summary.problems.map(problemFormatter(doc)));
   for (const [nodeId, { goal, values }] of history) {
