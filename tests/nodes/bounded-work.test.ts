@@ -77,6 +77,6 @@ describe('bounded work, refused before it starts', () => {
 
   it('refuses a scheduler config with a huge num_train_timesteps, naming the field', () => {
     expect(() => resolveSchedulerConfig('euler', { num_train_timesteps: 1e9 })).toThrow('scheduler config: num_train_timesteps 1000000000 is out of range');
-    expect(() => resolveSchedulerConfig('euler', { num_train_timesteps: 3, trained_betas: [0.1, 'x', 0.2] })).toThrow(/trained_betas must list 3 numbers/);
+    expect(() => resolveSchedulerConfig('euler', { num_train_timesteps: 3, trained_betas: [0.1, 'x', 0.2] as unknown as number[] })).toThrow(/trained_betas must list 3 numbers/);
   });
 });
