@@ -97,6 +97,8 @@ export function buildVjpGraph(
     }
     x.forEach((v, k) => {
       const d = grads[k];
+      // a float input on the path with no rule-given gradient is refused, never a silent zero
+      if ((d === null || d === undefined) && wants(k)) errors.push(`no gradient flows to input ${k} ("${v}") at node "${nodeName(node, i)}"`);
       if (!d || !wants(k)) return;
       const parts = contrib.get(v) ?? [];
       parts.push(rule.broadcast ? unbroadcast(e, d, v) : d);

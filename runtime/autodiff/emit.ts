@@ -62,13 +62,23 @@ export class Emitter {
 
   /** 0-d constant with the element type of `like`. */
   scalar(value: number, like: string): string {
-    const dt = this.dtype(like);
-    return this.once(`s${dt}:${value}`, () => {
-      const t = dt === 11 ? makeTensor('', new Float64Array([value]), [])
-        : dt === 10 ? makeTensor('', new Uint16Array([f16(value)]), [], 'float16')
-          : dt === 1 ? makeTensor('', new Float32Array([value]), [])
-            : makeTensor('', new BigInt64Array([BigInt(value)]), []);
-      if (![1, 10, 11, 7].includes(dt)) throw new Error(`no constant of element type ${dt} for "${like}"`);
+    return this.floats([value], [], like);
+  }
+
+  /** A constant tensor with the element type of `like` (float types and int64). */
+  floats(values: number[], dims: number[], like: string): string {
+    if (![1, 10, 11, 7].includes(this.dtype(like))) throw new Error(`no constant of element type ${this.dtype(like)} for "${like}"`);
+    return this.tensor(values, dims, this.dtype(like));
+  }
+
+  /** A constant tensor of element type `dt` (float32/16/64 or int64). */
+  tensor(values: number[], dims: number[], dt: number): string {
+    if (![1, 10, 11, 7].includes(dt)) throw new Error(`no constant of element type ${dt}`);
+    return this.once(`t${dt}:${dims.join('x')}:${values.join(',')}`, () => {
+      const t = dt === 11 ? makeTensor('', new Float64Array(values), dims)
+        : dt === 10 ? makeTensor('', new Uint16Array(values.map(f16)), dims, 'float16')
+          : dt === 1 ? makeTensor('', new Float32Array(values), dims)
+            : makeTensor('', new BigInt64Array(values.map((v) => BigInt(v))), dims);
       return this.op('Constant', [], { value: t });
     });
   }
@@ -106,7 +116,12 @@ export class Emitter {
     return perm.every((p, i) => p === i) ? x : this.op('Transpose', [x], { perm });
   }
 
+  /**
+   * x reshaped to like's shape. An empty `like` (a 0 in its dims) gets zeros instead: a shape
+   * with a 0 read as a Reshape target would copy that dim from x (allowzero = 0).
+   */
   reshapeLike(x: string, like: string): string {
+    if (this.dims(like)?.includes(0)) return this.zerosLike(like);
     return this.op('Reshape', [x, this.shape(like)]);
   }
 

@@ -77,7 +77,9 @@ export function dedupe(nodes: NodeProto[], keepNames: Set<string>): NodeProto[] 
     const ins = (n.input ?? []).map((v) => rename.get(v) ?? v);
     const node = ins.some((v, i) => v !== n.input![i]) ? { ...n, input: ins } : n;
     const outs = node.output ?? [];
-    const pure = !(node.attribute ?? []).some((a) => a.g || a.graphs?.length) && !/^Random/.test(node.opType ?? '');
+    // random ops (and Dropout that may train) draw afresh per node: two are never the same
+    const random = /^Random/.test(node.opType ?? '') || (node.opType === 'Dropout' && !!node.input?.[2]);
+    const pure = !(node.attribute ?? []).some((a) => a.g || a.graphs?.length) && !random;
     if (!pure || outs.some((o) => keepNames.has(o))) { kept.push(node); continue; }
     const attrs = (node.attribute ?? []).map((a) => {
       const b = onnx.AttributeProto.encode(onnx.AttributeProto.create(a)).finish();

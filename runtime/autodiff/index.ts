@@ -7,6 +7,7 @@ import { buildVjpGraph, prune, subgraphInputs } from './driver';
 import { graphInfo } from './graph-info';
 import { dedupe, foldShapes } from './fold';
 import { shareWeights } from './weights';
+import { upgradeOpset } from './upgrade';
 
 export { rules, noGradOps } from './rules';
 export { buildVjpGraph } from './driver';
@@ -38,6 +39,7 @@ export interface VjpModel {
 
 export function buildVjpModel(forwardBytes: Uint8Array, opts: VjpOptions): VjpModel {
   const fwd = loadModel(forwardBytes);
+  upgradeOpset(fwd); // 11 and 12 become 13; the weights (initializers) are untouched
   const graph = fwd.graph!;
   const opset = opsetOf(fwd);
   const info = graphInfo(graph, opset);

@@ -15,6 +15,10 @@ export interface RuleArgs {
   wants: (i: number) => boolean;
 }
 
+/**
+ * One per input: a gradient, null for none (an input on the path then fails the build),
+ * or '' where a fused rule has already counted that input's share in another input's gradient.
+ */
 export type Grads = (string | null)[];
 export interface Rule {
   grad: (a: RuleArgs) => Grads;

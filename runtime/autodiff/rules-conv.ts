@@ -4,9 +4,11 @@
 import type { Emitter } from './emit';
 import type { Grads, RuleArgs } from './rule-types';
 import { attrInt, attrInts, attrStr } from './node-attrs';
-import type { NodeProto } from '../onnx/index';
+import type { Dim, NodeProto } from '../onnx/index';
 
-interface ConvAttrs { sp: number; strides: number[]; pads: number[]; dilations: number[]; group: number }
+export interface ConvAttrs { sp: number; strides: number[]; pads: number[]; dilations: number[]; group: number }
+/** What an input gradient must be sized like: its spatial shape at run time, its static dims. */
+export interface Target { spatial: () => string; dims: Dim[] | null; dtype: number }
 
 function convAttrs(node: NodeProto, e: Emitter, w: string): ConvAttrs {
   const pad = attrStr(node, 'auto_pad', 'NOTSET');
@@ -22,7 +24,8 @@ function convAttrs(node: NodeProto, e: Emitter, w: string): ConvAttrs {
   };
 }
 
-const spatial = (e: Emitter, t: string, sp: number) => e.op('Slice', [e.shape(t), e.ints([2]), e.ints([2 + sp])]);
+export const spatial = (e: Emitter, t: string, sp: number) => e.op('Slice', [e.shape(t), e.ints([2]), e.ints([2 + sp])]);
+const targetOf = (e: Emitter, x: string, sp: number): Target => ({ spatial: () => spatial(e, x, sp), dims: e.dims(x), dtype: e.dtype(x) });
 const biasGrad = (e: Emitter, g: string, sp: number) => e.sum(g, [0, ...Array.from({ length: sp }, (_, i) => i + 2)], false);
 
 /**
@@ -60,20 +63,20 @@ function weightGrad(e: Emitter, x: string, g: string, w: string, a: ConvAttrs): 
  * with strides > 1 the forward end padding may be partly unused, so transpose with no end
  * padding, then zero-pad or crop to the input's size.
  */
-function inputGrad(e: Emitter, g: string, x: string, w: string, a: ConvAttrs): string {
+export function inputGrad(e: Emitter, g: string, x: Target, w: string, a: ConvAttrs): string {
   const attrs = { strides: a.strides, dilations: a.dilations, group: a.group };
   if (a.strides.every((s) => s === 1)) return e.op('ConvTranspose', [g, w], { ...attrs, pads: a.pads });
   const begin = a.pads.slice(0, a.sp);
   const t = e.op('ConvTranspose', [g, w], { ...attrs, pads: [...begin, ...Array(a.sp).fill(0)] });
-  const [td, xd] = [e.dims(t), e.dims(x)];
+  const [td, xd] = [e.dims(t), x.dims];
   const fits = td && xd && xd.slice(2).every((d, i) => typeof d === 'number' && d === td[i + 2]);
   if (fits) return t; // the end padding was fully used: already x's size
-  const want = spatial(e, x, a.sp);
+  const want = x.spatial();
   const short = e.op('Max', [e.op('Sub', [want, spatial(e, t, a.sp)]), e.ints([0])]);
   const padded = e.op('Pad', [t, e.op('Concat', [e.ints(Array(a.sp + 4).fill(0)), short], { axis: 0 })]);
   const axes = [...Array(a.sp).keys()].map((i) => i + 2);
   const dx = e.op('Slice', [padded, e.ints(Array(a.sp).fill(0)), want, e.ints(axes)]);
-  if (xd) e.info.set(dx, { dtype: e.dtype(x), dims: xd }); // x's shape, whatever inference made of the pads
+  if (xd) e.info.set(dx, { dtype: x.dtype, dims: xd }); // x's shape, whatever inference made of the pads
   return dx;
 }
 
@@ -81,7 +84,7 @@ export function convGrad({ node, g, x, e, wants }: RuleArgs): Grads {
   const a = convAttrs(node, e, x[1]);
   const G = g[0]!;
   let dx: string | null = null;
-  if (wants(0)) dx = inputGrad(e, G, x[0], x[1], a);
+  if (wants(0)) dx = inputGrad(e, G, targetOf(e, x[0], a.sp), x[1], a);
   const dw = wants(1) ? weightGrad(e, x[0], G, x[1], a) : null;
   const db = x[2] && wants(2) ? biasGrad(e, G, a.sp) : null;
   return [dx, dw, db];

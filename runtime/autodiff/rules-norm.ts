@@ -118,3 +118,35 @@ export function groupNormGrad(a: RuleArgs): Grads {
   }
   return [dxOut, ds, db];
 }
+
+/**
+ * BatchNormalization in inference mode: y = (x - mean) * scale / sqrt(var + eps) + bias with
+ * per-channel (axis 1) statistics that are inputs, so each of the five gets its gradient.
+ * Statistics may have another float type than x (opset 15): math in x's type, cast back.
+ */
+export function batchNormGrad(a: RuleArgs): Grads {
+  const { node, g, x, e, wants } = a;
+  if (attrInt(node, 'training_mode', 0) || g.slice(1).some(Boolean)) {
+    throw new Error('BatchNormalization in training mode is not supported');
+  }
+  const r = e.rank(x[0]);
+  const T = e.dtype(x[0]);
+  const as = (t: string, dt: number) => (e.dtype(t) === dt ? t : e.op('Cast', [t], { to: dt }));
+  const [scale, , mean, variance] = [1, 2, 3, 4].map((k) => as(x[k], T));
+  const col = (t: string) => (r > 2 ? e.op('Reshape', [t, e.ints([-1, ...Array(r - 2).fill(1)])]) : t);
+  const G = g[0]!;
+  const rstd = e.op('Pow', [e.op('Add', [variance, e.scalar(epsOf(a, 1e-5), variance)]), e.scalar(-0.5, variance)]);
+  const gain = e.op('Mul', [scale, rstd]);
+  const outer = [0, ...range(2, r)];
+  const sumG = e.sum(G, outer, false);
+  const sumGxc = wants(1) || wants(4) ? e.sum(e.op('Mul', [G, e.op('Sub', [x[0], col(mean)])]), outer, false) : '';
+  const back = (k: number, t: () => string) => (wants(k) ? as(t(), e.dtype(x[k])) : null);
+  return [
+    wants(0) ? e.op('Mul', [G, col(gain)]) : null,
+    back(1, () => e.op('Mul', [sumGxc, rstd])),
+    back(2, () => sumG),
+    back(3, () => e.op('Neg', [e.op('Mul', [sumG, gain])])),
+    // d/dvar of (x - mean) * scale * (var + eps)^(-1/2) = -(x - mean) * scale * rstd^3 / 2
+    back(4, () => e.op('Mul', [sumGxc, e.op('Mul', [gain, e.op('Mul', [e.op('Mul', [rstd, rstd]), e.scalar(-0.5, rstd)])])])),
+  ];
+}

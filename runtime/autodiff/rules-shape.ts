@@ -1,8 +1,7 @@
-// Gradient rules for data movement and reductions. Sizes come from Shape ops at run time,
+// Gradient rules for data movement. Sizes come from Shape ops at run time,
 // so dynamic axes (batch, resolution) keep working.
 import type { Grads, RuleArgs } from './rule-types';
 import { attrInt, attrInts, attrStr, inputAt } from './node-attrs';
-import { axesOf } from './dims';
 
 const norm = (a: number, r: number) => (a < 0 ? a + r : a);
 
@@ -55,8 +54,11 @@ function scatterSliceGrad({ g, x, e }: RuleArgs): string {
   return e.reshapeLike(hit, x[0]);
 }
 
-/** Constant padding only: the gradient is the slice of the cotangent the input landed in. */
-export function padGrad({ node, g, x, e }: RuleArgs): Grads {
+/**
+ * Constant padding only: the gradient is the slice of the cotangent the input landed in; the
+ * constant value gets the rest (everything the padding wrote).
+ */
+export function padGrad({ node, g, x, e, wants }: RuleArgs): Grads {
   if (attrStr(node, 'mode', 'constant') !== 'constant') throw new Error(`Pad mode "${attrStr(node, 'mode', '')}" is not supported`);
   const pv = e.value(x[1]);
   if (pv?.some((p) => p < 0)) throw new Error('Pad with negative pads is not supported');
@@ -65,7 +67,10 @@ export function padGrad({ node, g, x, e }: RuleArgs): Grads {
   if (!axes) throw new Error('Pad axes must be constant');
   const begin = e.op('Slice', [x[1], e.ints([0]), e.ints([axes.length])]);
   const sizes = e.op('Gather', [e.shape(x[0]), e.ints(axes.map((a) => norm(a, r)))]);
-  return [e.op('Slice', [g[0]!, begin, e.op('Add', [begin, sizes]), e.ints(axes)]), null, null, null];
+  const dx = e.op('Slice', [g[0]!, begin, e.op('Add', [begin, sizes]), e.ints(axes)]);
+  const total = (t: string) => e.op('ReduceSum', [t], { keepdims: 0 });
+  const dv = x[2] && wants(2) ? e.reshapeLike(e.op('Sub', [total(g[0]!), total(dx)]), x[2]) : null;
+  return [dx, null, dv, null];
 }
 
 /** Scatter-add through a one-hot matrix: g[P, I, Q] contracted with onehot[I, D] gives dx[P, D, Q]. */
@@ -86,42 +91,27 @@ export function gatherGrad({ node, g, x, e }: RuleArgs): Grads {
   return [e.reshapeLike(dx, x[0]), null];
 }
 
-/** Sum, mean, sum of squares, max and min: put the reduced axes back and expand. */
-export function reduceGrad({ node, g, x, y, e }: RuleArgs): Grads {
-  const op = node.opType!;
-  const axesFromInput = op === 'ReduceSum' ? e.opset >= 13 : e.opset >= 18;
-  const axes = axesFromInput ? axesOf(node, (n) => e.info.get(n), 1) : attrInts(node, 'axes');
-  if (axes === null) throw new Error(`${op} with axes computed at run time is not supported`);
-  const keep = attrInt(node, 'keepdims', 1) === 1;
-  const all = !axes || axes.length === 0;
-  const twoX = () => e.op('Mul', [x[0], e.scalar(2, x[0])]);
-  if (all && axesFromInput && attrInt(node, 'noop_with_empty_axes', 0)) {
-    if (op === 'ReduceMax' || op === 'ReduceMin') return [g[0], null];
-    return [op === 'ReduceSumSquare' ? e.op('Mul', [g[0]!, twoX()]) : g[0], null];
-  }
-  // back to x's rank: reduce-all results broadcast as they are, others get their axes back
-  const back = (t: string) => (!keep && !all ? e.unsqueeze(t, axes!.map((a) => norm(a, e.rank(x[0]))).sort((p, q) => p - q)) : t);
-  let dx = e.op('Expand', [back(g[0]!), e.shape(x[0])]);
-  if (op === 'ReduceMean') {
-    const count = e.op('Cast', [e.op('Div', [e.op('Size', [x[0]]), e.op('Size', [y[0]])])], { to: e.dtype(x[0]) });
-    dx = e.op('Div', [dx, count]);
-  }
-  if (op === 'ReduceSumSquare') dx = e.op('Mul', [dx, twoX()]);
-  if (op === 'ReduceMax' || op === 'ReduceMin') {
-    // to the elements equal to the extremum, split evenly on ties (as torch's amax/amin)
-    const hit = e.op('Equal', [x[0], back(y[0])]);
-    const ones = e.op('Cast', [hit], { to: e.dtype(x[0]) });
-    const reduceAxes = all ? [...Array(e.rank(x[0])).keys()] : axes!;
-    const count = e.op('ReduceSum', [ones, e.ints(reduceAxes)], { keepdims: 1 });
-    dx = e.op('Where', [hit, e.op('Div', [dx, count]), e.scalar(0, x[0])]);
-  }
-  return [dx, null];
-}
-
 /** Tile: view the cotangent as [r0, d0, r1, d1, ...] and sum over the repeats. */
 export function tileGrad({ g, x, e }: RuleArgs): Grads {
   const r = e.rank(x[0]);
   const parts = [...Array(r).keys()].flatMap((i) => [e.op('Gather', [x[1], e.ints([i])]), e.dim(x[0], i)]);
   const blocks = e.op('Reshape', [g[0]!, e.op('Concat', parts, { axis: 0 })]);
   return [e.sum(blocks, [...Array(r).keys()].map((i) => 2 * i), false), null];
+}
+
+/**
+ * DepthToSpace is a reshape, a transpose and a reshape; its adjoint undoes them. DCR mode is
+ * exactly SpaceToDepth's inverse, so its gradient is SpaceToDepth; CRD's is spelled out.
+ */
+export function depthToSpaceGrad({ node, g, x, y, e }: RuleArgs): Grads {
+  const b = attrInt(node, 'blocksize', 1);
+  if (attrStr(node, 'mode', 'DCR') === 'DCR') return [e.op('SpaceToDepth', [g[0]!], { blocksize: b })];
+  // y viewed as [N, C/b^2, H, b, W, b] <- transpose [0, 1, 4, 2, 5, 3] of x viewed as [N, C/b^2, b, b, H, W]
+  const blocks = e.op('Concat', [e.dim(x[0], 0), e.dim(y[0], 1), e.dim(x[0], 2), e.ints([b]), e.dim(x[0], 3), e.ints([b])], { axis: 0 });
+  return [e.reshapeLike(e.transpose(e.op('Reshape', [g[0]!, blocks]), [0, 1, 3, 5, 2, 4]), x[0])];
+}
+
+/** SpaceToDepth's inverse is DepthToSpace in DCR mode, and so is its adjoint. */
+export function spaceToDepthGrad({ node, g, e }: RuleArgs): Grads {
+  return [e.op('DepthToSpace', [g[0]!], { blocksize: attrInt(node, 'blocksize', 1), mode: 'DCR' })];
 }

@@ -1,20 +1,16 @@
 // Every gradient rule, one entry per ONNX op (tinygrad's pm_gradient, for ONNX).
 // Each takes the forward node and the output cotangents and returns one gradient per input.
 import type { Rule, RuleArgs } from './rule-types';
-import { concatGrad, gatherGrad, padGrad, reduceGrad, sliceGrad, splitGrad, tileGrad } from './rules-shape';
+import { concatGrad, depthToSpaceGrad, gatherGrad, padGrad, sliceGrad, spaceToDepthGrad, splitGrad, tileGrad } from './rules-shape';
+import { globalPoolGrad, reduceGrad } from './rules-reduce';
+import { activationRules, asTypeOf, where, zero } from './rules-activation';
+import { cumSumGrad, gatherElementsGrad, rangeGrad, scatterElementsGrad, scatterNdGrad } from './rules-index';
+import { averagePoolGrad, maxPoolGrad } from './rules-pool';
 import { einsumGrad, gemmGrad, matmulGrad } from './rules-linalg';
 import { convGrad, convTransposeGrad } from './rules-conv';
-import { groupNormGrad, instanceNormGrad, layerNormGrad } from './rules-norm';
+import { batchNormGrad, groupNormGrad, instanceNormGrad, layerNormGrad } from './rules-norm';
 import { resizeGrad } from './rules-resize';
-import { attr, attrInt, attrInts } from './node-attrs';
-
-/** Where(x > 0, a, b): masks without multiplying (0 * inf would give NaN). */
-const where = ({ e }: RuleArgs, cond: string, a: string, b: string) => e.op('Where', [cond, a, b]);
-const zero = (a: RuleArgs, like: string) => a.e.scalar(0, like);
-const gt0 = (a: RuleArgs) => a.e.op('Greater', [a.x[0], zero(a, a.x[0])]);
-/** The exponent in the base's element type (Pow allows them to differ). */
-const asTypeOf = ({ e }: RuleArgs, v: string, like: string) =>
-  e.dtype(v) === e.dtype(like) ? v : e.op('Cast', [v], { to: e.dtype(like) });
+import { attrInt, attrInts } from './node-attrs';
 
 /** Max/Min: the cotangent goes to the inputs equal to the result, split evenly on ties (as torch). */
 function extremumGrad({ g, x, y, e }: RuleArgs): (string | null)[] {
@@ -36,7 +32,7 @@ function siluGrad({ g, x, e }: RuleArgs): (string | null)[] | null {
     const one = e.scalar(1, s);
     const w = e.op('Mul', [s, e.op('Add', [e.op('Mul', [x[k], e.op('Sub', [one, s])]), one])]);
     const dx = e.op('Mul', [g[0]!, w]);
-    return k === 0 ? [dx, null] : [null, dx];
+    return k === 0 ? [dx, ''] : ['', dx]; // the Sigmoid's share is in dx
   }
   return null;
 }
@@ -74,7 +70,6 @@ export const rules: Record<string, Rule> = {
   // elementwise, unary
   Neg: { grad: ({ g, e }) => [e.op('Neg', [g[0]!])] },
   Identity: { grad: ({ g }) => [g[0]] },
-  Dropout: { grad: ({ g }) => [g[0], null, null] }, // inference mode: identity
   Cast: { grad: ({ g, x, e }) => [e.op('Cast', [g[0]!], { to: e.dtype(x[0]) })] },
   Sqrt: { grad: ({ g, y, e }) => [e.op('Div', [g[0]!, e.op('Mul', [y[0], e.scalar(2, y[0])])])] },
   Exp: { grad: ({ g, y, e }) => [e.op('Mul', [g[0]!, y[0]])] },
@@ -94,28 +89,7 @@ export const rules: Record<string, Rule> = {
   Tanh: {
     grad: ({ g, y, e }) => [e.op('Mul', [g[0]!, e.op('Sub', [e.scalar(1, y[0]), e.op('Mul', [y[0], y[0]])])])],
   },
-  Relu: { grad: (a) => [where(a, gt0(a), a.g[0]!, zero(a, a.g[0]!))] },
-  LeakyRelu: {
-    grad: (a) => [where(a, gt0(a), a.g[0]!, a.e.op('Mul', [a.g[0]!, a.e.scalar(Number(attr(a.node, 'alpha') ?? 0.01), a.g[0]!)]))],
-  },
-  Abs: {
-    // sign(0) = 0, as in torch
-    grad: (a) => {
-      const neg = a.e.op('Less', [a.x[0], zero(a, a.x[0])]);
-      return [where(a, gt0(a), a.g[0]!, where(a, neg, a.e.op('Neg', [a.g[0]!]), zero(a, a.g[0]!)))];
-    },
-  },
-  Clip: {
-    // gradient passes on the closed interval [min, max], as torch.clamp's does
-    grad: (a) => {
-      const { x, e } = a;
-      const lo = x[1] || (attr(a.node, 'min') !== undefined ? e.scalar(Number(attr(a.node, 'min')), x[0]) : '');
-      const hi = x[2] || (attr(a.node, 'max') !== undefined ? e.scalar(Number(attr(a.node, 'max')), x[0]) : '');
-      const masks = [lo && e.op('GreaterOrEqual', [x[0], lo]), hi && e.op('LessOrEqual', [x[0], hi])].filter(Boolean);
-      const mask = masks.length === 2 ? e.op('And', masks) : masks[0];
-      return [mask ? where(a, mask, a.g[0]!, zero(a, a.g[0]!)) : a.g[0], null, null];
-    },
-  },
+  ...activationRules,
   Softmax: {
     grad: ({ node, g, y, e }) => {
       if (e.opset < 13) throw new Error('Softmax before opset 13 is not supported');
@@ -150,12 +124,16 @@ export const rules: Record<string, Rule> = {
   Pad: { grad: padGrad },
   Gather: { grad: gatherGrad },
   Tile: { grad: tileGrad },
+  GatherElements: { grad: gatherElementsGrad },
+  ScatterElements: { grad: scatterElementsGrad },
+  ScatterND: { grad: scatterNdGrad },
+  CumSum: { grad: cumSumGrad },
+  Range: { grad: rangeGrad },
+  DepthToSpace: { grad: depthToSpaceGrad },
+  SpaceToDepth: { grad: spaceToDepthGrad },
   // reductions
-  ReduceSum: { grad: reduceGrad },
-  ReduceMean: { grad: reduceGrad },
-  ReduceSumSquare: { grad: reduceGrad },
-  ReduceMax: { grad: reduceGrad },
-  ReduceMin: { grad: reduceGrad },
+  ...Object.fromEntries(['Sum', 'Mean', 'SumSquare', 'Max', 'Min', 'L1', 'L2', 'LogSum', 'LogSumExp', 'Prod']
+    .map((r) => [`Reduce${r}`, { grad: reduceGrad }])),
   // linear algebra
   MatMul: { broadcast: true, grad: matmulGrad },
   Gemm: { grad: gemmGrad },
@@ -166,6 +144,11 @@ export const rules: Record<string, Rule> = {
   LayerNormalization: { grad: layerNormGrad },
   InstanceNormalization: { grad: instanceNormGrad },
   GroupNormalization: { grad: groupNormGrad },
+  BatchNormalization: { grad: batchNormGrad },
+  MaxPool: { grad: maxPoolGrad },
+  AveragePool: { grad: averagePoolGrad },
+  GlobalAveragePool: { grad: globalPoolGrad },
+  GlobalMaxPool: { grad: globalPoolGrad },
   Resize: { grad: resizeGrad },
 };
 
@@ -174,7 +157,7 @@ export const rules: Record<string, Rule> = {
  * piecewise-constant float ops (derivative 0 almost everywhere).
  */
 export const noGradOps = new Set([
-  'Shape', 'Size', 'Constant', 'ConstantOfShape', 'Range', 'EyeLike', 'NonZero', 'ArgMax', 'ArgMin',
+  'Shape', 'Size', 'Constant', 'ConstantOfShape', 'EyeLike', 'NonZero', 'ArgMax', 'ArgMin',
   'Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Not', 'And', 'Or', 'Xor', 'IsNaN', 'IsInf',
   'Floor', 'Ceil', 'Round', 'Sign', 'RandomNormal', 'RandomNormalLike', 'RandomUniform', 'RandomUniformLike',
 ]);

@@ -1,7 +1,7 @@
 // Shape arithmetic for the ops whose output dims take more than a line (used by shapes.ts).
 import type { Dim, NodeProto } from '../onnx/index';
-import { attrInt, attrInts, inputAt } from './node-attrs';
-import { broadcastDims, known, symInfo, symOf, type Info, type Lookup } from './dims';
+import { attr, attrInt, attrInts, inputAt } from './node-attrs';
+import { broadcastDims, divDim, known, mulDim, symInfo, symOf, type Info, type Lookup } from './dims';
 
 const norm = (a: number, r: number) => (a < 0 ? a + r : a);
 
@@ -64,7 +64,8 @@ export function sliceInfo(node: NodeProto, x: Info | undefined, get: Lookup): { 
     const s0 = st > 0 ? clamp(starts[i], 0, n) : clamp(starts[i], -1, n - 1);
     const e0 = st > 0 ? clamp(ends[i], 0, n) : clamp(ends[i], -1, n - 1);
     dims[k] = Math.max(0, Math.ceil((e0 - s0) / st));
-    if (value && dims.length === 1) value = Array.from({ length: dims[k] as number }, (_, j) => value![s0 + j * st] ?? null);
+    // values are tracked for 1-D tensors only: slicing one axis of a matrix drops them
+    value = value && dims.length === 1 ? Array.from({ length: dims[k] as number }, (_, j) => value![s0 + j * st] ?? null) : undefined;
   });
   return { dims, ...symInfo(value) };
 }
@@ -85,4 +86,39 @@ export function splitInfo(node: NodeProto, x: Info | undefined, get: Lookup, ops
     } else sizes = Array(n).fill(null);
   }
   return sizes.map((s) => ({ dtype, dims: x.dims!.map((d, i) => (i === ax ? s : d)) }));
+}
+
+/** MaxPool/AveragePool output dims (explicit pads or VALID; floor or ceil mode). */
+export function poolDims(node: NodeProto, x: Dim[] | null): Dim[] | null {
+  const k = attrInts(node, 'kernel_shape');
+  if (!x || !k) return x ? x.map(() => null) : null;
+  const sp = k.length;
+  const s = attrInts(node, 'strides') ?? Array(sp).fill(1);
+  const d = attrInts(node, 'dilations') ?? Array(sp).fill(1);
+  const p = attrInts(node, 'pads') ?? Array(2 * sp).fill(0);
+  const auto = attr(node, 'auto_pad');
+  const round = attrInt(node, 'ceil_mode', 0) ? Math.ceil : Math.floor;
+  const spatial = x.slice(2).map((n, i) => {
+    if (!known(n) || (auto !== undefined && auto !== 'NOTSET' && auto !== 'VALID')) return null;
+    const out = round((n + p[i] + p[i + sp] - d[i] * (k[i] - 1) - 1) / s[i]) + 1;
+    // ceil mode with a last window starting in the end padding: onnxruntime versions differ
+    // on whether it is dropped, so leave that size to run time
+    return round === Math.ceil && (out - 1) * s[i] >= n + p[i] ? null : out;
+  });
+  return [x[0], x[1], ...spatial];
+}
+
+/** DepthToSpace (`toSpace`) or SpaceToDepth output dims. */
+export function blockDims(node: NodeProto, x: Dim[] | null, toSpace: boolean): Dim[] | null {
+  if (!x || x.length !== 4) return null;
+  const b = attrInt(node, 'blocksize', 1);
+  const [n, c, h, w] = x as [Dim, Dim, Dim, Dim];
+  return toSpace ? [n, divDim(c, b * b), mulDim(h, b), mulDim(w, b)] : [n, mulDim(c, b * b), divDim(h, b), divDim(w, b)];
+}
+
+export function gatherNdDims(node: NodeProto, x: Dim[] | null, idx: Dim[] | null): Dim[] | null {
+  const last = idx ? idx[idx.length - 1] : null;
+  if (!x || !idx || !known(last)) return null;
+  const b = attrInt(node, 'batch_dims', 0);
+  return [...idx.slice(0, -1), ...x.slice(b + last)];
 }

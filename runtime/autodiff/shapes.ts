@@ -5,7 +5,7 @@
 import { tensorValues, type Dim, type NodeProto, type TensorProto } from '../onnx/index';
 import { attr, attrInt, attrInts, attrStr, inputAt } from './node-attrs';
 import { BOOL, FLOATS, INT64, axesOf, broadcastDims, divDim, known, norm, prod, symInfo, symOf, tensorInfo, valueOp, type Info, type Lookup } from './dims';
-import { convDims, einsumDims, matmulDims, sliceInfo, splitInfo } from './shape-ops';
+import { blockDims, convDims, einsumDims, gatherNdDims, matmulDims, poolDims, sliceInfo, splitInfo } from './shape-ops';
 
 /** What a shape rule sees of one node: the node, its inputs' infos (x is the first), the opset. */
 export interface ShapeArgs {
@@ -69,7 +69,25 @@ export const shapeRules: Record<string, ShapeRule> = {
   LogSoftmax: sameShape,
   InstanceNormalization: sameShape,
   GroupNormalization: sameShape,
-  Dropout: sameShape,
+  Dropout: ({ x }) => [...same(x), { dtype: BOOL, dims: x?.dims ?? null }],
+  BatchNormalization: sameShape,
+  Elu: sameShape,
+  Selu: sameShape,
+  Softplus: sameShape,
+  HardSigmoid: sameShape,
+  HardSwish: sameShape,
+  CumSum: sameShape,
+  ScatterElements: sameShape,
+  ScatterND: sameShape,
+  PRelu: ({ x }) => same(x),
+  GatherElements: ({ ins, x }) => [{ dtype: x?.dtype ?? 0, dims: ins[1]?.dims ?? null }],
+  GatherND: ({ node, ins, x, dtype }) => [{ dtype, dims: gatherNdDims(node, x?.dims ?? null, ins[1]?.dims ?? null) }],
+  MaxPool: ({ node, x, dtype }) => { const dims = poolDims(node, x?.dims ?? null); return [{ dtype, dims }, { dtype: INT64, dims }]; },
+  AveragePool: ({ node, x, dtype }) => [{ dtype, dims: poolDims(node, x?.dims ?? null) }],
+  GlobalAveragePool: ({ x, dtype }) => [{ dtype, dims: x?.dims ? x.dims.map((d, i) => (i < 2 ? d : 1)) : null }],
+  GlobalMaxPool: ({ x, dtype }) => [{ dtype, dims: x?.dims ? x.dims.map((d, i) => (i < 2 ? d : 1)) : null }],
+  DepthToSpace: ({ node, x, dtype }) => [{ dtype, dims: blockDims(node, x?.dims ?? null, true) }],
+  SpaceToDepth: ({ node, x, dtype }) => [{ dtype, dims: blockDims(node, x?.dims ?? null, false) }],
   LayerNormalization: sameShape,
   LeakyRelu: sameShape,
   Add: arithmetic,
@@ -220,6 +238,10 @@ export const shapeRules: Record<string, ShapeRule> = {
   ReduceMax: reduce,
   ReduceMin: reduce,
   ReduceProd: reduce,
+  ReduceL1: reduce,
+  ReduceL2: reduce,
+  ReduceLogSum: reduce,
+  ReduceLogSumExp: reduce,
   Slice: ({ node, x, dtype, get }) => [{ dtype, ...sliceInfo(node, x, get) }],
   Split: ({ node, x, get, opset }) => splitInfo(node, x, get, opset),
   Pad: ({ node, ins, x, dtype }) => {

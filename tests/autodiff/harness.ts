@@ -34,6 +34,20 @@ export function values(n: number, seed = 1): number[] {
 const prod = (d: number[]) => d.reduce((a, b) => a * b, 1);
 const arr = (t: FloatType, v: number[]) => (t === 'float64' ? new Float64Array(v) : new Float32Array(v));
 
+/** Where a check failed: refused at build time, not loaded or not run by ORT, or wrong. */
+export type Phase = 'build' | 'load' | 'run' | 'wrong';
+export class CheckError extends Error {
+  constructor(readonly phase: Phase, message: string) { super(message); }
+}
+function phase<T>(p: Phase, f: () => T): T {
+  try {
+    const r = f();
+    return r instanceof Promise ? (r.catch((e: Error) => { throw new CheckError(p, e.message); }) as T) : r;
+  } catch (e) {
+    throw new CheckError(p, (e as Error).message);
+  }
+}
+
 export interface CheckResult { maxErr: number; checked: number; grads: Record<string, number[]>; gradModelBytes: number; forwardBytes: number }
 
 export async function checkCase(c: Case): Promise<CheckResult> {
@@ -44,10 +58,10 @@ export async function checkCase(c: Case): Promise<CheckResult> {
   b.output(out, c.dtype, null);
   const fwdBytes = b.toBytes();
   const wrt = c.wrt ?? Object.keys(c.inputs);
-  const vjp = buildVjpModel(fwdBytes, { wrt, of: out });
+  const vjp = phase('build', () => buildVjpModel(fwdBytes, { wrt, of: out }));
   const opts = { executionProviders: ['wasm'], externalData: vjp.externalData };
   const fwd = await ort.InferenceSession.create(fwdBytes, { executionProviders: ['wasm'] });
-  const bwd = await ort.InferenceSession.create(vjp.model, opts);
+  const bwd = await phase('load', () => ort.InferenceSession.create(vjp.model, opts));
 
   const x: Record<string, number[]> = {};
   const dims: Record<string, number[]> = {};
@@ -65,7 +79,7 @@ export async function checkCase(c: Case): Promise<CheckResult> {
     for (let i = 0; i < y.length; i++) s += v[i] * y[i];
     return s;
   };
-  const res = await bwd.run({ ...feeds(x), [`grad_${out}`]: new ort.Tensor(c.dtype, arr(c.dtype, v), y0.dims as number[]) });
+  const res = await phase('run', () => bwd.run({ ...feeds(x), [`grad_${out}`]: new ort.Tensor(c.dtype, arr(c.dtype, v), y0.dims as number[]) }));
 
   const h = c.dtype === 'float64' ? 1e-6 : 1e-2;
   const [rtol, atol] = c.dtype === 'float64' ? [1e-6, 1e-7] : [2e-2, 2e-3];
@@ -78,14 +92,14 @@ export async function checkCase(c: Case): Promise<CheckResult> {
     if (g.length !== x[n].length) throw new Error(`${c.name}: grad_${n} has ${g.length} elements, input has ${x[n].length}`);
     const scale = Math.max(1, ...g.map(Math.abs));
     for (let j = 0; j < g.length; j++) {
-      if (!Number.isFinite(g[j])) throw new Error(`${c.name}: grad_${n}[${j}] = ${g[j]}`);
+      if (!Number.isFinite(g[j])) throw new CheckError('wrong', `${c.name}: grad_${n}[${j}] = ${g[j]}`);
       if (c.kink?.(n, x[n][j])) continue;
       const at = (d: number) => ({ ...x, [n]: x[n].map((q, i) => (i === j ? q + d : q)) });
       const fd = ((await loss(at(h))) - (await loss(at(-h)))) / (2 * h);
       const err = Math.abs(g[j] - fd) / (atol * scale + rtol * Math.abs(fd));
       maxErr = Math.max(maxErr, err);
       checked++;
-      if (err > 1) throw new Error(`${c.name}: grad_${n}[${j}] = ${g[j]}, finite difference ${fd}`);
+      if (err > 1) throw new CheckError('wrong', `${c.name}: grad_${n}[${j}] = ${g[j]}, finite difference ${fd}`);
     }
   }
   await fwd.release();

@@ -7,8 +7,12 @@ import { elementwiseCases } from './cases-elementwise';
 import { shapeCases } from './cases-shape';
 import { nnCases } from './cases-nn';
 import { patternCases } from './cases-patterns';
+import { activationCases } from './cases-activation';
+import { poolCases } from './cases-pool';
+import { indexCases } from './cases-index';
+import { upgradeCases } from './cases-upgrade';
 
-const cases: Case[] = [...elementwiseCases, ...shapeCases, ...nnCases, ...patternCases];
+const cases: Case[] = [...elementwiseCases, ...shapeCases, ...nnCases, ...patternCases, ...activationCases, ...poolCases, ...indexCases, ...upgradeCases];
 
 describe('gradient rules', () => {
   it('every rule in the table has a finite-difference case', () => {
