@@ -19,11 +19,7 @@ import { measure, report } from './report';
  */
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/**
- * Alternating blocks, so that a shared machine's load drifts both sides alike. Not run by
- * run: onnxruntime-node's pool threads spin for a while after each run (its default, kept
- * here as in the CLI) and would slow a wasm run that followed at once on a small machine.
- */
+/** Alternating blocks of runs, so that a shared machine's load drifts both sides alike. */
 async function compare(name: string, runs: Record<'wasm' | 'native', () => Promise<unknown>>, reps: number): Promise<void> {
   const times = { wasm: [] as number[], native: [] as number[] };
   for (let block = 0; block < 3; block++) {

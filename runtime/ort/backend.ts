@@ -1,3 +1,5 @@
+import type { InferenceSession } from 'onnxruntime-web';
+
 /**
  * Where our sessions run. `webgpu` and `wasm` are onnxruntime-web (the browser; wasm also in
  * Node); `native` is onnxruntime-node, registered by Node hosts (runtime/ort/native.ts), on
@@ -19,7 +21,14 @@ export function backendLabel(backend: Backend): string {
   return backend.name === 'native' ? `native (${backend.device ?? 'cpu'})` : backend.name;
 }
 
-/** The execution providers a session on `backend` asks for. */
-export function executionProviders(backend: Backend): string[] {
-  return [backend.name === 'native' ? (backend.device ?? 'cpu') : backend.name];
+/** What a session on `backend` asks onnxruntime for: the execution provider, and for native its thread pool. */
+export function backendSessionOptions(backend: Backend): Pick<InferenceSession.SessionOptions, 'executionProviders' | 'extra'> {
+  if (backend.name !== 'native') return { executionProviders: [backend.name] };
+  return {
+    executionProviders: [backend.device ?? 'cpu'],
+    // Pool threads that spin between runs take the cores our JavaScript needs between UNet
+    // calls, and stall each run when another process holds a core (text-to-image on the
+    // tiny model ran slower than single-threaded wasm on a busy 2-core machine).
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
 }

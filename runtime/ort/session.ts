@@ -1,6 +1,6 @@
 import type * as ort from 'onnxruntime-web';
 import type { Tensor } from '../values/types';
-import { backendLabel, executionProviders, type Backend } from './backend';
+import { backendLabel, backendSessionOptions, type Backend } from './backend';
 import { readFloat32, toOrtTensor, type HostData } from './convert';
 import { ortFor, type OrtModule } from './registry';
 
@@ -55,7 +55,7 @@ export class Session {
 
   static async create(file: string, model: Uint8Array, options: SessionOptions): Promise<Session> {
     const sessionOptions: ort.InferenceSession.SessionOptions = {
-      executionProviders: executionProviders(options.backend),
+      ...backendSessionOptions(options.backend),
       graphOptimizationLevel: 'all',
       // Node-placement notices ("some nodes were not assigned to the preferred EP") are expected: shape ops run on CPU.
       logSeverityLevel: 3,
