@@ -10,6 +10,8 @@ import { KeyBook } from './keys';
 import { makePlan } from './plan';
 import { createZoneRuntime, type ZoneHandle } from '../zones/zone-runtime';
 import { yieldToHost } from '../host/yield';
+import { nonFiniteIn } from '../values/finite';
+import { oneLine, quote } from '../messages';
 
 export interface ExecutorOptions {
   services: RuntimeServices;
@@ -219,10 +221,15 @@ export class GraphExecutor {
 export function describeFailure(graph: CompiledGraph, nodeId: string, error: unknown): string {
   if (error instanceof NodeFailure) return error.message;
   const what = error instanceof Error ? error.message : String(error);
-  return `node "${nodeId}" (${graph.defs.get(nodeId)?.type ?? '?'}): ${what.split('\n')[0]}`;
+  // first line only (no stacks, no multi-line library dumps), escaped: it may echo file contents
+  return oneLine(`node ${quote(nodeId)} (${graph.defs.get(nodeId)?.type ?? '?'}): ${what.split('\n')[0]}`);
 }
 
-/** Every declared output must be there with an accepted type; a zone owner owes only `result`. */
+/**
+ * Every declared output must be there with an accepted type; a zone owner owes only `result`.
+ * Values must be finite: a NaN (t = 1e308 in a Slerp, a damaged file) would flow on and come
+ * out as a black image with exit 0, so the node that made it fails instead.
+ */
 function checkOutputs(graph: CompiledGraph, nodeId: string, outputs: Outputs): void {
   const def = graph.defs.get(nodeId)!;
   for (const [port, spec] of Object.entries(def.outputs)) {
@@ -230,6 +237,8 @@ function checkOutputs(graph: CompiledGraph, nodeId: string, outputs: Outputs): v
     const value = outputs?.[port];
     if (!value) throw new Error(`produced no "${port}" output`);
     if (!valueFits(spec, value)) throw new Error(`output "${port}" should be ${portTypes(spec).join(' or ')}, got ${value.kind}`);
+    const bad = nonFiniteIn(value);
+    if (bad) throw new Error(`output "${port}" holds ${bad}: its values are not finite numbers`);
   }
 }
 

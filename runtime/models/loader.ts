@@ -5,6 +5,7 @@ import { readJson, type ModelFiles } from './files/model-files';
 import { FILES, checkLayout, readExternalData } from './files/layout';
 import { schedulerKindOf, type DiffusionModel } from './model';
 import { SIGNATURES, checkSignature } from './signature';
+import { unrankedValues } from '../onnx/wire';
 import { loadPromptTokenizer } from './files/prompt-tokenizer';
 
 export interface LoadOptions {
@@ -31,7 +32,7 @@ export async function loadModel(files: ModelFiles, options: LoadOptions): Promis
     const externalData = await readExternalData(files, path, progress);
     const session = await Session.create(`${files.label}/${path}`, model, { backend: options.backend, externalData, outputsOnGpu });
     opened.push(session);
-    checkSignature(session, signature);
+    checkSignature(session, signature, unrankedValues(model));
     return session;
   };
   try {
@@ -67,7 +68,10 @@ export async function loadModel(files: ModelFiles, options: LoadOptions): Promis
       vaeDecoder,
       tokenizer,
       schedulerConfig,
-      defaultScheduler: schedulerKindOf(schedulerConfig),
+      // read when a Generate asks for "auto": an unknown class is an error only then
+      get defaultScheduler() {
+        return schedulerKindOf(schedulerConfig, `${files.label}/${FILES.scheduler}`);
+      },
       scalingFactor: typeof scaling === 'number' && scaling > 0 ? scaling : 0.18215,
       tokens: fixed(textEncoder.input('input_ids')!.shape[1]) ?? 77,
       latentChannels: fixed(sample[1]) ?? inChannels,

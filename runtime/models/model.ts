@@ -2,6 +2,7 @@ import type { Backend } from '../ort/env';
 import type { Session } from '../ort/session';
 import type { SchedulerConfigJson, SchedulerKind } from '../schedulers';
 import type { ModelFiles } from './files/model-files';
+import { quote } from '../messages';
 
 /** Turns one prompt into the model's token ids (CLIP: BOS, tokens, EOS, padded to 77). */
 export interface PromptTokenizer {
@@ -23,8 +24,12 @@ export interface DiffusionModel {
   vaeDecoder: Session;
   tokenizer: PromptTokenizer;
   schedulerConfig: SchedulerConfigJson;
-  /** From scheduler_config.json's `_class_name` (Euler when it names none of ours). */
-  defaultScheduler: SchedulerKind;
+  /**
+   * From scheduler_config.json's `_class_name`. Reading it throws, listing the classes we
+   * know, when the config names none of them: sampling with another scheduler than the model's
+   * would give other images without saying so.
+   */
+  readonly defaultScheduler: SchedulerKind;
   /** Latents are divided by this before the VAE decoder. */
   scalingFactor: number;
   tokens: number;
@@ -49,7 +54,13 @@ const SCHEDULER_CLASSES: Record<string, SchedulerKind> = {
   DDIMScheduler: 'ddim',
 };
 
-export function schedulerKindOf(config: SchedulerConfigJson): SchedulerKind {
+/** The scheduler a config's `_class_name` names; `file` is for the message when it names none of ours. */
+export function schedulerKindOf(config: SchedulerConfigJson, file = 'scheduler_config.json'): SchedulerKind {
   const name = config._class_name;
-  return (typeof name === 'string' && SCHEDULER_CLASSES[name]) || 'euler';
+  if (typeof name === 'string' && Object.hasOwn(SCHEDULER_CLASSES, name)) return SCHEDULER_CLASSES[name];
+  const named = typeof name === 'string' ? `_class_name ${quote(name)}` : 'no _class_name';
+  throw new Error(
+    `${file} names ${named}, none of the schedulers this app runs (${Object.keys(SCHEDULER_CLASSES).join(', ')}): ` +
+      'set the Generate node\'s scheduler to euler, lms or ddim',
+  );
 }

@@ -35,20 +35,28 @@ export const SIGNATURES = {
   },
 } satisfies Record<string, { inputs: TensorExpectation[]; outputs: TensorExpectation[] }>;
 
+/**
+ * `unranked`: tensors the file declares without a shape (runtime/onnx unrankedValues). The
+ * session reports them as scalars; fed by guess, they would fail inside some op, unnamed.
+ */
 export function checkSignature(
   session: Session,
   expected: { inputs: readonly TensorExpectation[]; outputs: readonly TensorExpectation[] },
+  unranked: ReadonlySet<string> = new Set(),
 ): void {
-  check(session.inputs, expected.inputs, 'input', session.file);
-  check(session.outputs, expected.outputs, 'output', session.file);
+  check(session.inputs, expected.inputs, 'input', session.file, unranked);
+  check(session.outputs, expected.outputs, 'output', session.file, unranked);
 }
 
-function check(actual: TensorInfo[], expected: readonly TensorExpectation[], role: string, where: string): void {
+function check(actual: TensorInfo[], expected: readonly TensorExpectation[], role: string, where: string, unranked: ReadonlySet<string>): void {
   for (const want of expected) {
     const got = actual.find((t) => t.name === want.name);
     if (!got) {
       const names = actual.map((t) => t.name).join(', ') || 'none';
       throw new Error(`${where}: no ${role} named "${want.name}" ${want.layout} (its ${role}s: ${names})`);
+    }
+    if (unranked.has(want.name)) {
+      throw new Error(`${where}: ${role} "${want.name}" declares no shape, so its rank is unknown; expected rank ${want.ranks.join(' or ')} ${want.layout}`);
     }
     if (!want.ranks.includes(got.shape.length)) {
       throw new Error(

@@ -91,3 +91,31 @@ function scanConstantNode(bytes: Uint8Array, node: Field, out: Map<string, ByteR
   }
   if (op === 'Constant' && output && range) out.set(output, range);
 }
+
+/**
+ * Graph inputs and outputs that declare no shape at all (unknown rank). onnxruntime reports
+ * them with the shape `[]` of a scalar, so only the file itself tells the two apart.
+ * ValueInfoProto: name = 1, type = 2; TypeProto.tensor_type = 1; TypeProto.Tensor.shape = 2.
+ */
+export function unrankedValues(bytes: Uint8Array): Set<string> {
+  const names = new Set<string>();
+  for (const g of fields(bytes, 0, bytes.length)) {
+    if (g.no !== 7 || g.wire !== 2) continue; // ModelProto.graph
+    for (const f of fields(bytes, g.start, g.end)) {
+      if ((f.no !== 11 && f.no !== 12) || f.wire !== 2) continue; // GraphProto.input, output
+      let name = '';
+      let tensor: Field | undefined;
+      for (const v of fields(bytes, f.start, f.end)) {
+        if (v.no === 1 && v.wire === 2) name = text(bytes, v);
+        else if (v.no === 2 && v.wire === 2) {
+          for (const t of fields(bytes, v.start, v.end)) if (t.no === 1 && t.wire === 2) tensor = t;
+        }
+      }
+      if (!tensor) continue;
+      let shaped = false;
+      for (const t of fields(bytes, tensor.start, tensor.end)) if (t.no === 2 && t.wire === 2) shaped = true;
+      if (!shaped) names.add(name);
+    }
+  }
+  return names;
+}

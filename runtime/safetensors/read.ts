@@ -1,3 +1,4 @@
+import { quote } from '../messages';
 import { DTYPE_BYTES, MAX_HEADER_BYTES, METADATA_KEY, elementCount, type SafeDType, type SafeTensor, type SafeTensorsFile } from './format';
 
 function fail(why: string): never {
@@ -23,22 +24,25 @@ export function readSafetensors(bytes: Uint8Array): SafeTensorsFile {
   const spans: [number, number, string][] = [];
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === METADATA_KEY) {
-      for (const [k, v] of Object.entries((entry ?? {}) as Record<string, unknown>)) {
-        if (typeof v !== 'string') fail(`metadata "${k}" is not a string`);
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) fail(`"${METADATA_KEY}" is not an object of strings`);
+      for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
+        if (typeof v !== 'string') fail(`metadata ${quote(k)} is not a string`);
         metadata[k] = v;
       }
       continue;
     }
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) fail(`tensor ${quote(name)} is not an object {dtype, shape, data_offsets}`);
     const t = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (typeof t.dtype !== 'string' || !(t.dtype in DTYPE_BYTES)) fail(`tensor "${name}" has unsupported dtype ${String(t.dtype)}`);
-    if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor "${name}" has a bad shape`);
+    // own keys only: a dtype named "constructor" is not a dtype
+    if (typeof t.dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, t.dtype)) fail(`tensor ${quote(name)} has unsupported dtype ${quote(String(t.dtype))}`);
+    if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor ${quote(name)} has a bad shape`);
     const off = t.data_offsets;
-    if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isSafeInteger(o))) fail(`tensor "${name}" has bad data_offsets`);
+    if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isSafeInteger(o))) fail(`tensor ${quote(name)} has bad data_offsets`);
     const [begin, end] = off as [number, number];
     const dtype = t.dtype as SafeDType;
     const shape = t.shape as number[];
-    if (begin > end || end > data.length) fail(`tensor "${name}" lies outside the data (${begin}..${end} of ${data.length})`);
-    if (end - begin !== elementCount(shape) * DTYPE_BYTES[dtype]) fail(`tensor "${name}" has ${end - begin} bytes for shape [${shape}] ${dtype}`);
+    if (begin > end || end > data.length) fail(`tensor ${quote(name)} lies outside the data (${begin}..${end} of ${data.length})`);
+    if (end - begin !== elementCount(shape) * DTYPE_BYTES[dtype]) fail(`tensor ${quote(name)} has ${end - begin} bytes for shape [${shape}] ${dtype}`);
     spans.push([begin, end, name]);
     tensors.set(name, { dtype, shape, data: data.slice(begin, end) });
   }
@@ -46,7 +50,7 @@ export function readSafetensors(bytes: Uint8Array): SafeTensorsFile {
   spans.sort((a, b) => a[0] - b[0]);
   let at = 0;
   for (const [begin, end, name] of spans) {
-    if (begin !== at) fail(`tensor "${name}" starts at ${begin}, expected ${at} (hole or overlap)`);
+    if (begin !== at) fail(`tensor ${quote(name)} starts at ${begin}, expected ${at} (hole or overlap)`);
     at = end;
   }
   if (at !== data.length) fail(`${data.length - at} trailing bytes after the last tensor`);

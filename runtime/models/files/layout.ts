@@ -1,4 +1,5 @@
-import type { ModelFiles } from './model-files';
+import { readJson, type ModelFiles } from './model-files';
+import { echo, quote } from '../../messages';
 
 /**
  * The diffusers / optimum ONNX folder layout (docs/design.md#models). `builtin:tiny` uses the
@@ -35,6 +36,26 @@ export async function checkLayout(files: ModelFiles): Promise<void> {
   }
   for (const path of REQUIRED) {
     if (!(await files.has(path))) throw new Error(`${files.label}: missing file ${path}`);
+  }
+  if (hasIndex) checkModelIndex(files.label, await readJson(files, FILES.modelIndex));
+}
+
+/**
+ * model_index.json as diffusers writes it: `_class_name` is a string, and a component is
+ * `[library, class]` (or nulls for a component left out). A file that is not
+ * is damaged or not a diffusers folder, and says so here rather than never being read.
+ */
+function checkModelIndex(label: string, index: Record<string, unknown>): void {
+  const where = `${label}: ${FILES.modelIndex}`;
+  for (const [key, value] of Object.entries(index)) {
+    if (key.startsWith('_')) {
+      if (key === '_class_name' && typeof value !== 'string') throw new Error(`${where}: "_class_name" should be a string, got ${echo(value)}`);
+      continue;
+    }
+    // other values (flags, an app's own settings object) are not components
+    if (Array.isArray(value) && !(value.length === 2 && value.every((v) => v === null || typeof v === 'string'))) {
+      throw new Error(`${where}: component ${quote(key)} should be [library, class], got ${echo(value)}`);
+    }
   }
 }
 
