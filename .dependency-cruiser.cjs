@@ -4,7 +4,7 @@ const FLOORS = [
   ['values, events and messages', '^runtime/(values/|events\\.ts$|messages\\.ts$)'],
   ['runtime services', '^runtime/(onnx|ort|autodiff|models|tokenizer|schedulers|rng|optim|metrics|prompts|embeddings|safetensors|png|noise|diffusion-vjp|host)/'],
   ['node contract', '^runtime/node-api/'],
-  ['graph, zones, executor, api', '^runtime/(graph|zones|executor|api)/'],
+  ['graph, zones, executor, api', '^runtime/(graph|zones|executor|api|sweep)/'],
   ['nodes', '^nodes/'],
   ['editor, cli, worker', '^(editor|cli|worker)/'],
 ];

@@ -1,9 +1,9 @@
 import { createProductRegistry } from '../nodes/product';
 import { nodeServices } from '../runtime/api/node-host';
-import { runCli } from './run-cli';
+import { commandFor } from './commands';
 
 /** `npm run graph -- validate FILE` | `npm run graph -- run FILE --out DIR [--targets id,id] [--backend native|wasm] [--folder NAME=PATH]` (see run-cli.ts). */
-const code = await runCli(process.argv.slice(2), {
+const code = await commandFor(process.argv[2])(process.argv.slice(2), {
   registry: createProductRegistry(),
   services: ({ backend }) => nodeServices({ backend }),
   stdout: (text) => process.stdout.write(text),
