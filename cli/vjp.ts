@@ -1,9 +1,10 @@
 // npm run vjp -- MODEL.onnx --wrt name[,name] --of name -o OUT.onnx
 // Writes the gradient (VJP) model of MODEL. Its weights stay in MODEL: the output refers to
 // them as external data by a path relative to OUT, so keep both files where they are.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { buildVjpModel } from '../runtime/autodiff/index';
+import { oneLine } from '../runtime/messages';
 
 const USAGE = 'usage: npm run vjp -- MODEL.onnx --wrt name[,name] --of name -o OUT.onnx [--no-forward-output]';
 
@@ -30,6 +31,20 @@ function parseArgs(argv: string[]): Args {
 /** A location relative to the output's folder, with forward slashes as ONNX expects. */
 const relativeTo = (outDir: string, target: string) => relative(outDir, target).split(sep).join('/');
 
+/** Where a path really leads (symlinks resolved), also for a file that does not exist yet. */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return join(realpathSync(dirname(resolve(path))), basename(path));
+  }
+}
+
+const inside = (dir: string, path: string) => {
+  const rel = relative(dir, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+};
+
 function main(argv: string[]): void {
   const args = parseArgs(argv);
   let bytes: Uint8Array;
@@ -40,13 +55,28 @@ function main(argv: string[]): void {
   }
   const outDir = dirname(resolve(args.out));
   const modelDir = dirname(resolve(args.model));
+  // The gradient model reads its weights from these files: writing over one destroys them.
+  const reads = new Set([realPath(args.model)]);
   const vjp = buildVjpModel(bytes, {
     wrt: args.wrt,
     of: args.of,
     includeOutput: args.includeOutput,
     forwardPath: relativeTo(outDir, resolve(args.model)),
-    rebaseExternal: (loc) => relativeTo(outDir, join(modelDir, loc)),
+    rebaseExternal: (loc) => {
+      // a model from someone else may point its weights anywhere: only its own folder is read
+      const target = join(modelDir, loc);
+      if (isAbsolute(loc) || !inside(modelDir, target) || !inside(realPath(modelDir), realPath(target))) {
+        throw new Error(`external data "${loc}" lies outside the model's folder ${modelDir}`);
+      }
+      reads.add(realPath(target));
+      return relativeTo(outDir, target);
+    },
   });
+  const out = realPath(args.out);
+  if (reads.has(out)) {
+    const what = out === realPath(args.model) ? 'the input model itself' : 'a weights file of the input model';
+    throw new Error(`-o ${args.out} is ${what}: the gradient model reads its weights from it, so it cannot be overwritten`);
+  }
   writeFileSync(args.out, vjp.model);
   const shared = [...(vjp.externalData ?? []).map((d) => d.path), ...vjp.forwardExternalFiles];
   const fmt = (ts: typeof vjp.inputs) => ts.map((t) => `${t.name} ${t.dtype}[${(t.dims ?? []).map((d) => d ?? '?').join(',')}]`).join('; ');
@@ -58,6 +88,6 @@ function main(argv: string[]): void {
 try {
   main(process.argv.slice(2));
 } catch (e) {
-  console.error(`error: ${(e as Error).message.split('\n')[0]}`);
-  process.exit(2);
+  console.error(`error: ${oneLine((e as Error).message.split('\n')[0])}`);
+  process.exitCode = 2;
 }

@@ -43,7 +43,10 @@ export function buildVjpGraph(
 
   // forward: values that depend on wrt through float paths
   const active = new Set(wrt);
-  const carries = (n: NodeProto) => !noGradOps.has(opKey(n)) && (n.input ?? []).some((i) => active.has(i));
+  // An If/Loop/Scan body may read an outer value without listing it as an input: such a node
+  // carries the gradient too, or its share would silently be zero.
+  const innerReads = (n: NodeProto) => ((n.attribute ?? []).some((a) => a.g || a.graphs?.length) ? subgraphInputs(n).filter((v) => active.has(v)) : []);
+  const carries = (n: NodeProto) => !noGradOps.has(opKey(n)) && ((n.input ?? []).some((i) => active.has(i)) || innerReads(n).length > 0);
   for (const n of nodes) {
     if (!carries(n)) continue;
     for (const o of n.output ?? []) if (isFloatCode(info.get(o)?.dtype ?? 0) || !info.get(o)?.dtype) active.add(o);
@@ -59,7 +62,11 @@ export function buildVjpGraph(
   }
   const unsupported = onPath.filter((i) => !rules[opKey(nodes[i])]);
   if (unsupported.length) {
-    throw new Error(unsupported.reverse().map((i) => `unsupported op "${opKey(nodes[i])}" at node "${nodeName(nodes[i], i)}"`).join('; '));
+    const inside = (n: NodeProto) => {
+      const read = [...new Set(innerReads(n))];
+      return read.length ? ` (its subgraph reads ${read.slice(0, 3).map((v) => `"${v}"`).join(', ')})` : '';
+    };
+    throw new Error(unsupported.reverse().map((i) => `unsupported op "${opKey(nodes[i])}" at node "${nodeName(nodes[i], i)}"${inside(nodes[i])}`).join('; '));
   }
 
   const taken = new Set([...inputs, ...inits, ...produced]);
