@@ -95,9 +95,12 @@ async function sweep(argv: string[], env: CliEnv): Promise<number> {
     }
   } else {
     const { host, dispose } = await sweepHost(env, backend, folders);
-    const unhook = env.onInterrupt?.(() => void host.runtime.cancel());
+    const unhook = env.onInterrupt?.(() => {
+      controller.abort();
+      void host.runtime.cancel();
+    });
     try {
-      outcome = await runSweepLocally(pending, host, out, hooks);
+      outcome = await runSweepLocally(pending, host, out, hooks, controller.signal);
     } finally {
       unhook?.();
       await dispose();

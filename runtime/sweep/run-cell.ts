@@ -67,9 +67,9 @@ export async function runCell(host: CellHost, cell: Pick<SweepCell, 'id' | 'dir'
   rmSync(final, { recursive: true, force: true });
   renameSync(scratch, final);
 
-  const format = problemFormatter(cell.doc);
-  const failed = Object.entries(summary.nodes).find(([, node]) => node.status === 'error');
-  message ??= summary.problems?.length ? summary.problems.map(format).join('; ') : failed ? format({ nodeId: failed[0], message: failed[1].error ?? 'failed' }) : undefined;
+  // a node's error already names the node
+  const failed = Object.values(summary.nodes).find((node) => node.status === 'error');
+  message ??= summary.problems?.length ? summary.problems.map(problemFormatter(cell.doc)).join('; ') : failed ? (failed.error ?? 'a node failed') : undefined;
   const scores: Record<string, number[]> = {};
   for (const [nodeId, node] of Object.entries(summary.nodes)) if (node.scores) scores[nodeId] = node.scores;
   return {
