@@ -18,7 +18,7 @@ const Scores = defineNode({
   params: { values: { kind: 'numberList', default: [1], doc: '' }, fail: { kind: 'boolean', default: false, doc: '' } },
   async run(_ctx, _i, p) {
     if (p.fail) throw new Error('told to fail');
-    return { score: { kind: 'Score', values: p.values, name: 'test', goal: 'maximize' } satisfies ScoreValue };
+    return { score: { kind: 'Score', values: Float32Array.from(p.values), name: 'test', goal: 'maximize' } satisfies ScoreValue };
   },
 });
 
