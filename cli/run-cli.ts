@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { NodeRegistry } from '../nodes/product';
@@ -7,6 +7,7 @@ import { validateGraph } from '../runtime/graph/validate';
 import { looseNodes, problemFormatter } from '../runtime/graph/problems';
 import { oneLine } from '../runtime/messages';
 import { Runtime } from '../runtime/api/runtime';
+import { writeFileInside } from '../runtime/host/write-inside';
 import type { RuntimeEvent } from '../runtime/events';
 import { requireService } from '../runtime/node-api/services';
 import { backendLabel } from '../runtime/ort/backend';
@@ -108,6 +109,17 @@ async function cli(argv: string[], env: CliEnv): Promise<number> {
   const unhook = env.onInterrupt?.(() => void runtime.cancel());
   const history = new Map<string, { goal?: 'minimize' | 'maximize'; values: number[] }>();
   const typeOf = (id: string) => doc.nodes.find((n) => n.id === id)?.type ?? '?';
+  // Writes stay inside --out (no links followed). A refused preview is reported and fails the
+  // run at the end: thrown from here, the runtime would drop it as a listener's error.
+  let unwritten = 0;
+  const writePreview = (name: string, png: Uint8Array) => {
+    try {
+      writeFileInside(out, name, png);
+    } catch (error) {
+      unwritten++;
+      env.stderr(`error: ${oneLine((error as Error).message)}\n`);
+    }
+  };
   const onEvent = (event: RuntimeEvent) => {
     switch (event.type) {
       case 'node-start':
@@ -126,7 +138,7 @@ async function cli(argv: string[], env: CliEnv): Promise<number> {
         env.stderr(`error: ${oneLine(event.message)}\n`);
         break;
       case 'node-preview':
-        event.images.forEach((image, i) => writeFileSync(join(out, `${event.nodeId}-${i}.png`), image.png));
+        event.images.forEach((image, i) => writePreview(`${event.nodeId}-${i}.png`, image.png));
         break;
       case 'zone-iteration': {
         let rows = history.get(event.nodeId);
@@ -149,10 +161,11 @@ async function cli(argv: string[], env: CliEnv): Promise<number> {
   }
   if (summary.problems) fail(2, ...summary.problems.map(problemFormatter(doc)));
   for (const [nodeId, { goal, values }] of history) {
-    writeFileSync(join(out, `${nodeId}.history.json`), `${JSON.stringify({ goal: goal ?? 'minimize', values })}\n`);
+    writeFileInside(out, `${nodeId}.history.json`, `${JSON.stringify({ goal: goal ?? 'minimize', values })}\n`);
   }
-  writeFileSync(join(out, 'run.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileInside(out, 'run.json', `${JSON.stringify(summary, null, 2)}\n`);
   env.stderr(`${summary.status}: summary in ${join(out, 'run.json')}\n`);
+  if (summary.status === 'ok' && unwritten > 0) return 1;
   return summary.status === 'ok' ? 0 : summary.status === 'cancelled' ? 130 : 1;
 }
 

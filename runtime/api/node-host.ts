@@ -1,11 +1,12 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { dirname, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { HostServices, RuntimeServices } from '../node-api/services';
 import { MetricService } from '../metrics/service';
 import { createNodeModelService } from '../models/service/node';
 import { localModelFolder } from '../models/files/node';
 import { BUILTIN_PREFIX, fetchBytes } from '../host/io';
+import { writeFileInside } from '../host/write-inside';
 
 const MODELS_DIR = resolve(fileURLToPath(new URL('../../models', import.meta.url)));
 
@@ -50,13 +51,8 @@ export function nodeServices(options: NodeHostOptions = {}): HostServices {
     },
     /** Files a graph saves (SaveEmbedding) go under `outDir` (the CLI's --out), else the working directory. */
     async saveBytes(this: { outDir?: string }, name: string, bytes: Uint8Array) {
-      const base = resolve(typeof this.outDir === 'string' ? this.outDir : process.cwd());
-      const path = resolve(base, name);
-      // The name comes from a graph document: it may not climb out of the output folder.
-      if (path !== base && !path.startsWith(base + sep)) throw new Error(`cannot save "${name}" outside ${base}`);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, bytes);
-      return path;
+      // The name comes from a graph document: no "..", no link inside the folder is followed.
+      return writeFileInside(typeof this.outDir === 'string' ? this.outDir : process.cwd(), name, bytes);
     },
   };
 }
