@@ -1,5 +1,5 @@
 import { defineNode } from '../runtime/node-api/node';
-import { cancelled, zoneOf } from '../runtime/zones/zone-context';
+import { cancelled, stopRequested, zoneOf } from '../runtime/zones/zone-context';
 import type { EmbeddingValue, Tensor } from '../runtime/values/types';
 import { OPTIMIZER_NAMES, createOptimizer, restoreStatistics, statistics, type OptimizerName } from '../runtime/optim';
 import { makeLayout, packGradient, packValues, unpack } from '../runtime/zones/embedding-params';
@@ -55,6 +55,8 @@ export const GradientStep = defineNode({
     let last = init.tensor;
     const asValue = (tensor: Tensor): EmbeddingValue => ({ ...init, tensor });
     for (let step = 0; step <= p.iterations; step++) {
+      // "Stop and use best": the loop ends here and the best so far flows on (init if none yet).
+      if (stopRequested(ctx)) break;
       const current = unpack(layout, init.tensor.data, groups);
       try {
         const run = await zone.runBody({ current: asValue(current), step });
@@ -77,6 +79,7 @@ export const GradientStep = defineNode({
           optimizer.reset();
         }
       } catch (error) {
+        if (stopRequested(ctx, error)) break;
         if (cancelled(ctx, error) && best?.item) break;
         throw error;
       }

@@ -1,7 +1,7 @@
 import { defineNode } from '../runtime/node-api/node';
 import type { EmbeddingValue, ImageValue, ScoreValue, Value } from '../runtime/values/types';
 import { slerpForward } from '../runtime/embeddings/slerp';
-import { cancelled, zoneOf } from '../runtime/zones/zone-context';
+import { cancelled, stopRequested, zoneOf } from '../runtime/zones/zone-context';
 import type { PickChoice } from '../runtime/node-api/pick';
 
 function expect<K extends Value['kind']>(value: Value | undefined, kind: K, port: string): Extract<Value, { kind: K }> {
@@ -61,6 +61,8 @@ export const Pick = defineNode({
     let cur = inputs.init as EmbeddingValue;
     if (cur.tensor.dims[0] !== 1) throw new Error(`"init" must be one embedding, got a batch of ${cur.tensor.dims[0]}`);
     for (let round = 0; round < p.rounds; round++) {
+      // a stop works like Done: the current embedding flows on
+      if (stopRequested(ctx)) break;
       let choice: PickChoice;
       let score: ScoreValue | undefined;
       let candidates: EmbeddingValue;
@@ -75,13 +77,14 @@ export const Pick = defineNode({
         if (service) {
           const labels = candidates.labels;
           const request = { nodeId: ctx.nodeId, round, images, t: p.t, ...(labels ? { labels } : {}), ...(score ? { scores: [...score.values] } : {}) };
-          choice = await service.choose(request, ctx.signal);
+          choice = await service.choose(request, AbortSignal.any([ctx.signal, zone.stop]));
         } else if (score) {
           choice = { index: bestCandidate(score), t: p.t };
         } else {
           throw new Error('nobody to pick and no "score" input: connect a score (e.g. a Metric) to run it headless');
         }
       } catch (error) {
+        if (stopRequested(ctx, error)) break;
         if (cancelled(ctx, error) && round > 0) break;
         throw error;
       }

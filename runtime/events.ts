@@ -20,7 +20,8 @@ export type RuntimeEvent =
   | { type: 'node-start'; nodeId: string }
   | { type: 'node-progress'; nodeId: string; value: number; max: number }
   | { type: 'node-preview'; nodeId: string; images: PreviewImage[] }
-  | { type: 'node-done'; nodeId: string; cached: boolean; ms: number; scores?: number[] }
+  /** `stopped`: a zone a person stopped early ("Stop and use best"); it handed on its best so far. */
+  | { type: 'node-done'; nodeId: string; cached: boolean; ms: number; scores?: number[]; stopped?: true }
   | { type: 'node-error'; nodeId: string; message: string }
   /** A zone finished an iteration: its objective value, for the live loss plot. */
   | { type: 'zone-iteration'; nodeId: string; step: number; objective: number; goal?: 'minimize' | 'maximize' }
@@ -45,6 +46,8 @@ export interface NodeRunSummary {
   cached: boolean;
   scores?: number[];
   error?: string;
+  /** A zone stopped early by a person (RuntimeApi.stopZone). */
+  stopped?: true;
 }
 
 export interface RunSummary {

@@ -28,6 +28,7 @@ export function exposeRuntime(runtime: Runtime, endpoint: Comlink.Endpoint = sel
       }
     },
     cancel: () => runtime.cancel(),
+    stopZone: (nodeId) => runtime.stopZone(nodeId),
     registerFolder: (name, folder) => runtime.registerFolder(name, folder),
     choose: (nodeId, choice) => runtime.choose(nodeId, choice),
   };

@@ -7,7 +7,7 @@ import * as ops from './document-ops';
 import { changedNodes } from './document-ops';
 import { parseGraphFile, type ParsedFile } from './graph-file';
 import { History } from './history';
-import { clearPick, initialRunState, markStale, pruneRunState, reduceRunEvent, type RunState } from './run-state';
+import { clearPick, initialRunState, markStale, markStopping, pruneRunState, reduceRunEvent, type RunState } from './run-state';
 import { checkConnection, firstFittingEdge, type ConnectCheck } from './sockets';
 
 /**
@@ -311,6 +311,16 @@ export class EditorEngine {
     if (target) this.setParam(target.id, 'source', source);
     else this.hint(`Folder ready: set a Model node's source to "${source}"`);
     return source;
+  }
+
+  /**
+   * "Stop and use best" on a running zone: it ends its loop and its best result flows on
+   * downstream (the run goes on). False when the zone is not running or the runtime cannot.
+   */
+  async stopZone(nodeId: string): Promise<boolean> {
+    if (!this.runtime.stopZone || this.current.run.nodes[nodeId]?.status !== 'running') return false;
+    this.set({ run: markStopping(this.current.run, nodeId) });
+    return this.runtime.stopZone(nodeId);
   }
 
   async cancel(): Promise<void> {

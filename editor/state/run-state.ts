@@ -18,6 +18,10 @@ export interface NodeRun {
   files?: SavedFile[];
   /** A Pick zone waiting for a person to choose among candidates. */
   pick?: { round: number; images: PreviewImage[]; scores?: number[]; t: number };
+  /** "Stop and use best" was asked of this running zone; it ends after the work in progress. */
+  stopping?: boolean;
+  /** The zone was stopped early and handed on its best result so far. */
+  stopped?: boolean;
 }
 
 export interface SavedFile {
@@ -56,7 +60,7 @@ export function reduceRunEvent(state: RunState, ev: RuntimeEvent): RunState {
       return { ...state, running: true, runId: ev.runId, lastStatus: undefined, nodes, executed: [], cached: [] };
     }
     case 'node-start':
-      return patchNode(state, ev.nodeId, { status: 'running', progress: undefined, error: undefined, history: undefined });
+      return patchNode(state, ev.nodeId, { status: 'running', progress: undefined, error: undefined, history: undefined, stopping: undefined, stopped: undefined });
     case 'node-progress':
       return patchNode(state, ev.nodeId, { progress: { value: ev.value, max: ev.max } });
     case 'node-preview':
@@ -67,6 +71,10 @@ export function reduceRunEvent(state: RunState, ev: RuntimeEvent): RunState {
         ms: ev.ms,
         scores: ev.scores,
         progress: undefined,
+        // a stopped Pick no longer waits for a person
+        pick: undefined,
+        stopping: undefined,
+        stopped: ev.stopped ? true : undefined,
       });
       return ev.cached
         ? { ...next, cached: [...state.cached, ev.nodeId] }
@@ -99,6 +107,11 @@ export function reduceRunEvent(state: RunState, ev: RuntimeEvent): RunState {
       // Events from a newer runtime than this editor knows are ignored, not fatal.
       return state;
   }
+}
+
+/** "Stop and use best" was sent to a running zone. */
+export function markStopping(state: RunState, nodeId: string): RunState {
+  return state.nodes[nodeId]?.status === 'running' ? patchNode(state, nodeId, { stopping: true }) : state;
 }
 
 /** A choice was sent: the Pick zone is no longer waiting. */

@@ -1,4 +1,5 @@
 import type { EditorEngine } from '../state/engine';
+import { runningGradientZone } from '../state/zones';
 import { useEngine } from './use-engine';
 
 export interface ToolbarActions {
@@ -19,6 +20,8 @@ export function Toolbar({ engine, actions }: { engine: EditorEngine; actions: To
   const canRedo = useEngine(engine, (s) => s.canRedo);
   const title = useEngine(engine, (s) => s.doc.meta.title ?? '');
   const hasPreview = useEngine(engine, (s) => Object.values(s.run.nodes).some((n) => n.previews?.length));
+  const zone = useEngine(engine, (s) => runningGradientZone(s.doc, s.run, (t) => engine.typeOf(t)));
+  const stopping = useEngine(engine, (s) => (zone ? !!s.run.nodes[zone]?.stopping : false));
   return (
     <header className="toolbar">
       <div className="brand">
@@ -40,6 +43,16 @@ export function Toolbar({ engine, actions }: { engine: EditorEngine; actions: To
         <button data-testid="cancel" disabled={!running} onClick={() => void engine.cancel()} title="Cancel the run (Esc)">
           ■ Cancel
         </button>
+        {zone && (
+          <button
+            data-testid="stop-zone-toolbar"
+            disabled={stopping}
+            onClick={() => void engine.stopZone(zone)}
+            title={`End "${zone}"'s loop and use its best result so far; the rest of the run goes on`}
+          >
+            ⏹ Stop and use best
+          </button>
+        )}
       </div>
       <div className="group">
         <button data-testid="templates" onClick={actions.openTemplates}>

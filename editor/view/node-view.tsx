@@ -74,6 +74,11 @@ function NodeView({ engine, view, emit }: { engine: EditorEngine; view: StudioNo
         )}
         {status === 'done' && run?.ms !== undefined && <span className="badge badge-ms">{formatMs(run.ms)}</span>}
         {status === 'stale' && <span className="badge badge-stale" title="Inputs or params changed since the last run">stale</span>}
+        {run?.stopped && status !== 'stale' && (
+          <span className="badge badge-stopped" data-testid="stopped" title="Stopped early: handed on the best result it had">
+            stopped
+          </span>
+        )}
         {(status === 'running' || status === 'queued') && <Progress value={run?.progress?.value} max={run?.progress?.max} />}
       </header>
       <div className="ports">
@@ -106,6 +111,20 @@ function NodeView({ engine, view, emit }: { engine: EditorEngine; view: StudioNo
       )}
       {run?.pick && <PickPanel engine={engine} nodeId={id} pick={run.pick} />}
       {run?.history && <LossPlot history={run.history} goal={run.goal} />}
+      {info?.zone === 'gradient' && status === 'running' && (
+        <Drag.NoDrag>
+          <div className="zone-actions">
+            <button
+              data-testid="stop-zone"
+              disabled={run?.stopping}
+              onClick={() => void engine.stopZone(id)}
+              title="End the loop after the work in progress; the best result so far flows on downstream (Cancel stops the whole run)"
+            >
+              {run?.stopping ? 'stopping…' : '⏹ Stop and use best'}
+            </button>
+          </div>
+        </Drag.NoDrag>
+      )}
       {collapsed && info && Object.keys(info.params).length > 0 && <div className="folded">{Object.keys(info.params).length} params folded</div>}
       {run?.previews && <Previews images={run.previews} compact={!!info && Object.keys(info.outputs).length > 0} />}
       {run?.files && run.files.length > 0 && (

@@ -14,6 +14,12 @@ export interface RuntimeApi {
   run(doc: unknown, options: RunOptions, onEvent: (event: RuntimeEvent) => void): Promise<RunSummary>;
   cancel(): Promise<void>;
   /**
+   * "Stop and use best": the running zone `nodeId` ends its loop after the work in progress and
+   * hands on its best result; unlike cancel(), the run goes on downstream (after-images, saves).
+   * False when that zone is not running. Absent on runtimes that predate it.
+   */
+  stopZone?(nodeId: string): Promise<boolean>;
+  /**
    * Answers a `pick-request`: move toward candidate `index` by `t` in [0, 1], or `{ done: true }`.
    * False when that node is not waiting (a stale click). Absent on runtimes without a person.
    */

@@ -31,6 +31,8 @@ export class Runtime implements RuntimeApi {
   /** The running run's event sink: Pick zones ask their question through it. */
   private emitCurrent?: (event: RuntimeEvent) => void;
   private readonly picks = new PickBroker((event) => this.emitCurrent?.(event));
+  /** The running run's executor: stopZone reaches its zones through it. */
+  private executor?: GraphExecutor;
 
   constructor(private readonly options: RuntimeOptions) {
     this.cache = new ResultCache(options.cache);
@@ -77,6 +79,11 @@ export class Runtime implements RuntimeApi {
   /** See RuntimeApi.choose: a person's answer to a `pick-request`. */
   async choose(nodeId: string, choice: PickChoice): Promise<boolean> {
     return this.picks.answer(nodeId, choice);
+  }
+
+  /** See RuntimeApi.stopZone: "Stop and use best" on a running zone. */
+  async stopZone(nodeId: string): Promise<boolean> {
+    return this.executor?.stopZone(nodeId) ?? false;
   }
 
   /** Stops the run in progress (after its current unit of work) and every run queued before this call. */
@@ -155,6 +162,11 @@ export class Runtime implements RuntimeApi {
       emit,
       runId,
     });
-    return executor.run(options.targets);
+    this.executor = executor;
+    try {
+      return await executor.run(options.targets);
+    } finally {
+      this.executor = undefined;
+    }
   }
 }

@@ -48,6 +48,8 @@ export class GraphExecutor {
   private readonly keys: KeyBook;
   private readonly signal: AbortSignal;
   private readonly emitEvent: (event: RuntimeEvent) => void;
+  /** Zones running now, by owner id: stopZone reaches them here. */
+  private readonly zones = new Map<string, ZoneHandle>();
 
   constructor(
     readonly graph: CompiledGraph,
@@ -61,6 +63,17 @@ export class GraphExecutor {
   /** Outputs a node produced (or reused) in this run. */
   output(nodeId: string): Outputs | undefined {
     return this.results.get(nodeId);
+  }
+
+  /**
+   * "Stop and use best": ends a running zone's loop; it hands on its best result and the run
+   * goes on downstream. False when that zone is not running (finished, queued, or not a zone).
+   */
+  stopZone(nodeId: string): boolean {
+    const zone = this.zones.get(nodeId);
+    if (!zone || zone.stopped()) return false;
+    zone.stop();
+    return true;
   }
 
   async run(targets?: readonly string[]): Promise<RunSummary> {
@@ -95,20 +108,23 @@ export class GraphExecutor {
       const started = now();
       this.emitEvent({ type: 'node-start', nodeId: unit });
       try {
-        const lastBody = await this.execute(unit);
+        const { lastBody, stopped } = await this.execute(unit);
         const ms = since(started);
+        // A stopped zone's result is not what its key promises, nor is anything made from it.
+        if (stopped) this.keys.markVolatile(unit);
         for (const m of members) {
           const outputs = m === unit ? this.results.get(m)! : lastBody?.get(m)?.outputs;
           if (!outputs) continue;
           this.results.set(m, outputs);
           // A cancelled zone hands on its best-so-far result, but it is not what its key promises.
-          if (!key.volatile && !this.signal.aborted) this.options.cache.set(this.keys.get(m)!.key, outputs);
+          if (!key.volatile && !stopped && !this.signal.aborted) this.options.cache.set(this.keys.get(m)!.key, outputs);
         }
         for (const m of members) {
           const scores = this.results.has(m) ? scoresOf(this.results.get(m)!) : undefined;
           const time = m === unit ? ms : 0;
-          nodes[m] = { status: 'ok', ms: time, cached: false, ...(scores ? { scores } : {}) };
-          this.emitEvent({ type: 'node-done', nodeId: m, cached: false, ms: time, ...(scores ? { scores } : {}) });
+          const extra = { ...(scores ? { scores } : {}), ...(stopped && m === unit ? { stopped: true as const } : {}) };
+          nodes[m] = { status: 'ok', ms: time, cached: false, ...extra };
+          this.emitEvent({ type: 'node-done', nodeId: m, cached: false, ms: time, ...extra });
         }
       } catch (error) {
         failed.add(unit);
@@ -141,45 +157,53 @@ export class GraphExecutor {
   async runSubgraph(
     nodeIds: readonly string[],
     overrides: ReadonlyMap<string, Outputs>,
-    step?: number,
+    options: { step?: number; signal?: AbortSignal } = {},
   ): Promise<Map<string, BodyNodeRun>> {
+    const { step } = options;
+    const signal = options.signal ? AbortSignal.any([this.signal, options.signal]) : this.signal;
     const runs = new Map<string, BodyNodeRun>();
     const valueOf = (id: string) => overrides.get(id) ?? runs.get(id)?.outputs ?? this.results.get(id);
     for (const nodeId of nodeIds) {
       await yieldToHost();
-      if (this.signal.aborted) throw abortError();
+      if (signal.aborted) throw abortError();
       const def = this.graph.defs.get(nodeId)!;
       const params = this.graph.params.get(nodeId)!;
-      const ctx = this.context(nodeId, step);
+      const ctx = this.context(nodeId, step, signal);
       try {
         const { inputs, sources } = this.gather(nodeId, valueOf);
         const outputs = await def.run(ctx, inputs, params as Parameters<typeof def.run>[2]);
         checkOutputs(this.graph, nodeId, outputs);
         runs.set(nodeId, { nodeId, def, params, inputs, outputs, sources, ctx });
       } catch (error) {
-        if (this.signal.aborted || error instanceof NodeFailure) throw error;
+        // aborted (run cancelled or zone stopped): the zone owner decides what that means
+        if (signal.aborted || error instanceof NodeFailure) throw error;
         throw new NodeFailure(nodeId, describeFailure(this.graph, nodeId, error));
       }
     }
     return runs;
   }
 
-  /** Runs one unit; for a zone, returns its body's last iteration. */
-  private async execute(unit: string): Promise<ReadonlyMap<string, BodyNodeRun> | undefined> {
+  /** Runs one unit; for a zone, returns its body's last iteration and whether a person stopped it. */
+  private async execute(unit: string): Promise<{ lastBody?: ReadonlyMap<string, BodyNodeRun>; stopped: boolean }> {
     const def = this.graph.defs.get(unit)!;
     const ctx = this.context(unit);
     let zone: ZoneHandle | undefined;
     if (def.zone) {
       zone = createZoneRuntime(this, unit, this.emitEvent);
       ctx.zone = zone.runtime;
+      this.zones.set(unit, zone);
     }
-    const { inputs } = this.gather(unit, (id) => this.results.get(id));
-    const produced = await def.run(ctx, inputs, this.graph.params.get(unit)! as Parameters<typeof def.run>[2]);
-    checkOutputs(this.graph, unit, produced);
-    // A zone's loop outputs, read from outside its body, hold their last iteration's values.
-    const outputs = zone ? { ...zone.lastLoop(), ...produced } : produced;
-    this.results.set(unit, outputs);
-    return zone?.lastRun()?.nodes;
+    try {
+      const { inputs } = this.gather(unit, (id) => this.results.get(id));
+      const produced = await def.run(ctx, inputs, this.graph.params.get(unit)! as Parameters<typeof def.run>[2]);
+      checkOutputs(this.graph, unit, produced);
+      // A zone's loop outputs, read from outside its body, hold their last iteration's values.
+      const outputs = zone ? { ...zone.lastLoop(), ...produced } : produced;
+      this.results.set(unit, outputs);
+      return { lastBody: zone?.lastRun()?.nodes, stopped: !!zone?.stopped() };
+    } finally {
+      this.zones.delete(unit);
+    }
   }
 
   /** Takes every member's result from the cache, or none (a zone is reused only whole). */
@@ -204,11 +228,11 @@ export class GraphExecutor {
     return { inputs, sources };
   }
 
-  private context(nodeId: string, step?: number): RunContext {
+  private context(nodeId: string, step?: number, signal = this.signal): RunContext {
     const emit = this.emitEvent;
     return {
       nodeId,
-      signal: this.signal,
+      signal,
       services: this.options.services,
       ...(step !== undefined ? { step } : {}),
       progress: (value, max) => emit({ type: 'node-progress', nodeId, value, max }),

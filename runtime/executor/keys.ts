@@ -54,6 +54,17 @@ export class KeyBook {
     return { key: hashText(parts.join('|')), volatile };
   }
 
+  /**
+   * Makes a unit (and a zone's body) this run's only, after it handed on less than its key
+   * promises (a zone stopped early): keys computed later, downstream, turn volatile too.
+   */
+  markVolatile(unit: string): void {
+    for (const id of [unit, ...(this.graph.zones.get(unit)?.nodes ?? [])]) {
+      const k = this.keys.get(id);
+      if (k && !k.volatile) this.keys.set(id, { key: hashText(`${k.key}|${this.nonce}`), volatile: true });
+    }
+  }
+
   /** Keys a unit; for a zone, also its body nodes (whose results are the last iteration's). */
   keyUnit(unit: string): NodeKey {
     const body = this.graph.zones.get(unit);

@@ -38,6 +38,13 @@ export interface ZoneRuntime {
   runBody(loop: { current: Value; step: number }): Promise<BodyRun>;
   /** Reports a finished iteration: emits `zone-iteration` (live plots, CLI `<id>.history.json`). */
   iteration(step: number, objective: number, goal?: 'minimize' | 'maximize'): void;
+  /**
+   * Aborted when a person asks this zone to stop and hand on what it has ("Stop and use best",
+   * RuntimeApi.stopZone). Unlike a cancel, the run goes on: the zone ends its loop and returns
+   * its best result, which flows downstream. Body nodes see it in their `signal`, so a long
+   * iteration ends mid-way.
+   */
+  readonly stop: AbortSignal;
 }
 
 /** One body node's run inside one iteration. */

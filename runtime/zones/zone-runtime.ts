@@ -5,7 +5,12 @@ import type { CompiledGraph } from '../graph/validate';
 /** What a zone needs of the executor that drives it: the graph, and a way to run some of its nodes. */
 export interface SubgraphRunner {
   readonly graph: CompiledGraph;
-  runSubgraph(nodeIds: readonly string[], overrides: ReadonlyMap<string, Outputs>, step?: number): Promise<Map<string, BodyNodeRun>>;
+  /** `signal` also ends the subgraph (a zone's stop); the run's own signal always does. */
+  runSubgraph(
+    nodeIds: readonly string[],
+    overrides: ReadonlyMap<string, Outputs>,
+    options?: { step?: number; signal?: AbortSignal },
+  ): Promise<Map<string, BodyNodeRun>>;
 }
 
 export interface ZoneHandle {
@@ -14,6 +19,10 @@ export interface ZoneHandle {
   lastRun(): BodyRun | undefined;
   /** The loop outputs (`current`, `step`) of the last iteration, for nodes outside that read them. */
   lastLoop(): Outputs | undefined;
+  /** Asks the zone to end its loop and hand on its best result (RuntimeApi.stopZone). */
+  stop(): void;
+  /** True once stop() was called: the zone's result is not what its cache key promises. */
+  stopped(): boolean;
 }
 
 /** Builds `ctx.zone` for a zone owner: its body, run on demand with a new `current` each time. */
@@ -25,15 +34,17 @@ export function createZoneRuntime(
   const graph = executor.graph;
   const body = graph.zones.get(zoneId)!;
   const def = graph.defs.get(zoneId)!;
+  const stopper = new AbortController();
   let last: BodyRun | undefined;
   let lastLoop: Outputs | undefined;
   const runtime: ZoneRuntime = {
     body: body.nodes,
     gradientPath: body.onGradientPath,
+    stop: stopper.signal,
     async runBody({ current, step }) {
       const loop: Outputs = { current };
       if ('step' in def.outputs) loop.step = { kind: 'Number', values: [step] };
-      const nodes = await executor.runSubgraph(body.nodes, new Map([[zoneId, loop]]), step);
+      const nodes = await executor.runSubgraph(body.nodes, new Map([[zoneId, loop]]), { step, signal: stopper.signal });
       const run: BodyRun = { step, nodes, loopInputs: {}, loopSources: {} };
       for (const link of body.loopLinks) {
         run.loopInputs[link.toPort] = nodes.get(link.fromNode)?.outputs[link.fromPort];
@@ -47,5 +58,11 @@ export function createZoneRuntime(
       emit({ type: 'zone-iteration', nodeId: zoneId, step, objective, ...(goal ? { goal } : {}) });
     },
   };
-  return { runtime, lastRun: () => last, lastLoop: () => lastLoop };
+  return {
+    runtime,
+    lastRun: () => last,
+    lastLoop: () => lastLoop,
+    stop: () => stopper.abort(new DOMException('zone stopped', 'AbortError')),
+    stopped: () => stopper.signal.aborted,
+  };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EditorEngine } from '../../editor/state/engine';
 import { serialize } from '../../editor/state/document-ops';
+import { runningGradientZone } from '../../editor/state/zones';
 import { fakeRuntime } from './fake-runtime';
 
 async function engine(script = [] as Parameters<typeof fakeRuntime>[0]) {
@@ -164,6 +165,28 @@ describe('EditorEngine', () => {
     expect(runtime.validations).toBe(0);
     expect(e.state.problems[0]).toMatchObject({ nodeId: 'x' });
     expect(e.state.run.running).toBe(false);
+  });
+
+  it('asks a running optimization zone to stop and use its best, and shows that it stopped', async () => {
+    const { e, runtime } = await engine();
+    e.addNode('TextEncode', [0, 0]);
+    e.addNode('GradientStep', [200, 0]);
+    e.addNode('Score', [400, 0]);
+    expect(runningGradientZone(e.doc, e.state.run, (t) => e.typeOf(t))).toBeUndefined();
+    // not running: nothing to stop
+    expect(await e.stopZone('gradientstep')).toBe(false);
+    e.onRuntimeEvent({ type: 'run-start', runId: 1, nodes: ['textencode', 'gradientstep', 'score'] });
+    e.onRuntimeEvent({ type: 'node-start', nodeId: 'gradientstep' });
+    expect(runningGradientZone(e.doc, e.state.run, (t) => e.typeOf(t))).toBe('gradientstep');
+    expect(await e.stopZone('gradientstep')).toBe(true);
+    expect(runtime.stops).toEqual(['gradientstep']);
+    expect(e.state.run.nodes.gradientstep.stopping).toBe(true);
+    e.onRuntimeEvent({ type: 'node-done', nodeId: 'gradientstep', cached: false, ms: 9, stopped: true });
+    expect(e.state.run.nodes.gradientstep).toMatchObject({ status: 'done', stopped: true, stopping: undefined });
+    expect(runningGradientZone(e.doc, e.state.run, (t) => e.typeOf(t))).toBeUndefined();
+    // the next run starts the zone afresh
+    e.onRuntimeEvent({ type: 'node-start', nodeId: 'gradientstep' });
+    expect(e.state.run.nodes.gradientstep.stopped).toBeUndefined();
   });
 
   it('answers a Pick request through the runtime and clears it', async () => {

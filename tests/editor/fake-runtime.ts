@@ -30,6 +30,18 @@ export const FAKE_TYPES: NodeTypeInfo[] = [
     params: { t: { kind: 'number', default: 0.5, min: 0, max: 1, slider: true, doc: '' } },
   },
   {
+    type: 'GradientStep', category: 'Zone', doc: 'optimization zone', zone: 'gradient',
+    inputs: { init: { type: 'Embedding', doc: '' }, loss: { type: 'Score', doc: '' } },
+    outputs: { current: { type: 'Embedding', doc: '' }, result: { type: 'Embedding', doc: '' }, step: { type: 'Number', doc: '' } },
+    params: { iterations: { kind: 'number', default: 30, min: 0, integer: true, doc: '' } },
+  },
+  {
+    type: 'Score', category: 'Measure', doc: 'a score of an embedding',
+    inputs: { embedding: { type: 'Embedding', doc: '' } },
+    outputs: { score: { type: 'Score', doc: '' } },
+    params: {},
+  },
+  {
     type: 'Preview', category: 'Output', doc: 'preview',
     inputs: { image: { type: ['Image', 'Embedding'], doc: '' } },
     outputs: {},
@@ -37,11 +49,15 @@ export const FAKE_TYPES: NodeTypeInfo[] = [
   },
 ];
 
-/** `runs` counts executed runs, `validations` the separate validate() calls (imports only: a run is one round trip). */
-export function fakeRuntime(script: RuntimeEvent[] = []): RuntimeApi & { runs: number; validations: number } {
+/**
+ * `runs` counts executed runs, `validations` the separate validate() calls (imports only: a run
+ * is one round trip), `stops` the zones asked to "Stop and use best".
+ */
+export function fakeRuntime(script: RuntimeEvent[] = []): RuntimeApi & { runs: number; validations: number; stops: string[] } {
   const api = {
     runs: 0,
     validations: 0,
+    stops: [] as string[],
     nodeTypes: async () => FAKE_TYPES,
     validate: async (doc: unknown) => {
       api.validations++;
@@ -59,6 +75,7 @@ export function fakeRuntime(script: RuntimeEvent[] = []): RuntimeApi & { runs: n
       return { status: 'ok' as const, nodes: {} };
     },
     cancel: async () => {},
+    stopZone: async (nodeId: string) => (api.stops.push(nodeId), true),
   };
   return api;
 }

@@ -59,9 +59,9 @@ describe('sockets', () => {
 
   it('lists node types with a fitting port for a dropped wire', () => {
     const fromEmbedding = typesFitting(FAKE_TYPES, { side: 'output', port: { type: 'Embedding', doc: '' } });
-    expect(fromEmbedding.map((f) => `${f.info.type}.${f.port}`)).toEqual(['Slerp.a', 'Preview.image']);
-    const intoNumber = typesFitting(FAKE_TYPES, { side: 'input', port: { type: 'Number', doc: '' } });
-    expect(intoNumber).toEqual([]);
+    expect(fromEmbedding.map((f) => `${f.info.type}.${f.port}`)).toEqual(['Slerp.a', 'GradientStep.init', 'Score.embedding', 'Preview.image']);
+    const intoLatent = typesFitting(FAKE_TYPES, { side: 'input', port: { type: 'Latent', doc: '' } });
+    expect(intoLatent).toEqual([]);
   });
 });
 

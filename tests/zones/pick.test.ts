@@ -126,4 +126,19 @@ describe('Pick', () => {
     const summary = await runtime.run({ format: 'embedding-studio/graph', version: 1, nodes, edges }, {}, onEvent);
     expect(summary.status).toBe('cancelled');
   });
+
+  it('"Stop and use best" while waiting for a person ends the wait like Done: the current embedding flows on', async () => {
+    const runtime = new Runtime({ registry: reg, services: {}, interactive: true });
+    const { nodes, edges } = doc({ rounds: 3 });
+    seen = undefined;
+    const onEvent = (e: RuntimeEvent) => {
+      if (e.type !== 'pick-request') return;
+      if (e.round === 0) setTimeout(() => void runtime.choose(e.nodeId, { index: 2, t: 1 }), 0);
+      else setTimeout(() => void runtime.stopZone(e.nodeId), 0);
+    };
+    const summary = await runtime.run({ format: 'embedding-studio/graph', version: 1, nodes, edges }, {}, onEvent);
+    expect(summary.status).toBe('ok');
+    expect(summary.nodes.pick.stopped).toBe(true);
+    expect([...seen!.tensor.data]).toEqual([1, 1, 3, 3, 4, 4]);
+  });
 });
