@@ -6,6 +6,7 @@ import { concatRows } from '../models/pipeline/tensor-util';
 import { timestepTensor } from '../models/pipeline/denoise';
 import { addInto, runRows } from './chunks';
 import { vjpSessions } from './sessions';
+import { yieldToHost } from '../host/yield';
 
 export interface BackwardRequest {
   model: DiffusionModel;
@@ -37,6 +38,10 @@ export interface BackwardResult {
  */
 export async function diffusionBackward(req: BackwardRequest): Promise<BackwardResult> {
   const { model, scheduler, records, conditioning: c } = req;
+  // Each await below is an inference that resolves through microtasks only: without a turn of
+  // the host's event loop between steps, a Ctrl-C or a worker's cancel() is never read.
+  await yieldToHost();
+  req.signal?.throwIfAborted();
   const sessions = await vjpSessions(model);
   const dims = req.latent.dims;
   let gx = new Float32Array(req.latent.data.length);
@@ -54,6 +59,7 @@ export async function diffusionBackward(req: BackwardRequest): Promise<BackwardR
   const gEps = new Map<number, Float32Array>();
   const epsGrad = (i: number) => gEps.get(i) ?? gEps.set(i, new Float32Array(gx.length)).get(i)!;
   for (let i = last; i >= first; i--) {
+    await yieldToHost();
     req.signal?.throwIfAborted();
     const { sample: a, eps: b } = scheduler.coefficients(i);
     // Outputs of steps before the window are constants: their share of the gradient is dropped.

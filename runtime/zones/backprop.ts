@@ -1,5 +1,6 @@
 import type { BodyRun, Gradients } from '../node-api/node';
 import type { Tensor } from '../values/types';
+import { yieldToHost } from '../host/yield';
 
 /** Adds `g` into the accumulator slot (a value used twice gets the sum of both gradients). */
 function accumulate(into: Map<string, Tensor>, port: string, g: Tensor): void {
@@ -34,6 +35,8 @@ export async function backpropagate(
     if (!outGrads || !gradientPath.has(id)) continue;
     const node = run.nodes.get(id)!;
     if (!node.def.vjp) throw new Error(`node "${id}" (${node.def.type}) has no vjp`);
+    // a turn of the host's loop between units, so a cancel sent meanwhile is seen (host/yield.ts)
+    await yieldToHost();
     node.ctx.signal.throwIfAborted();
     const gradOutputs: Gradients = Object.fromEntries(outGrads);
     const params = node.params as Parameters<typeof node.def.vjp>[2];
