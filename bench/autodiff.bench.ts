@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web';
 import { buildVjpModel } from '../runtime/autodiff/index';
+import { planMemory } from '../runtime/autodiff/memory-plan';
 import { configureOrt } from '../runtime/ort/env';
 import { torchRandn } from '../runtime/rng/torch-randn';
 import { measure, report } from './report';
@@ -17,6 +18,10 @@ export default async function autodiffBench(): Promise<void> {
   const vjp = buildVjpModel(forwardBytes, { wrt: ['sample', 'encoder_hidden_states'], of: 'out_sample' });
   report('autodiff.unet.build_gradient_model', performance.now() - built, 'ms');
   report('autodiff.unet.gradient_model_size_ratio', vjp.model.byteLength / forwardBytes.byteLength, 'x');
+  // static memory plans at batch 2 (runtime/autodiff/memory-plan.ts)
+  const shapes = { sample: [2, 4, 8, 8], timestep: [1], encoder_hidden_states: [2, 77, 128], grad_out_sample: [2, 4, 8, 8] };
+  report('autodiff.unet.gradient_planned_peak_batch2', planMemory(vjp.model, shapes).peakBytes / 2 ** 20, 'MiB');
+  report('autodiff.unet.forward_planned_peak_batch2', planMemory(forwardBytes, shapes).peakBytes / 2 ** 20, 'MiB');
 
   const forward = await ort.InferenceSession.create(forwardBytes);
   const gradient = await ort.InferenceSession.create(vjp.model, { externalData: vjp.externalData });

@@ -5,19 +5,22 @@ import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { buildVjpModel } from '../runtime/autodiff/index';
 import { oneLine } from '../runtime/messages';
+import { memoryReport, parseShapes } from './vjp-report';
 
-const USAGE = 'usage: npm run vjp -- MODEL.onnx --wrt name[,name] --of name -o OUT.onnx [--no-forward-output]';
+const USAGE = 'usage: npm run vjp -- MODEL.onnx --wrt name[,name] --of name -o OUT.onnx [--no-forward-output] [--report --shape name=AxB,...]';
 
-interface Args { model: string; wrt: string[]; of: string; out: string; includeOutput: boolean }
+interface Args { model: string; wrt: string[]; of: string; out: string; includeOutput: boolean; report: boolean; shape: string }
 
 function parseArgs(argv: string[]): Args {
   const rest: string[] = [];
   const flags: Record<string, string> = {};
   let includeOutput = true;
+  let report = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--no-forward-output') includeOutput = false;
-    else if (a === '--wrt' || a === '--of' || a === '-o' || a === '--out') {
+    else if (a === '--report') report = true;
+    else if (a === '--wrt' || a === '--of' || a === '-o' || a === '--out' || a === '--shape') {
       if (argv[i + 1] === undefined) throw new Error(`${a} needs a value`);
       flags[a === '--out' ? '-o' : a] = argv[++i];
     } else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
@@ -25,7 +28,7 @@ function parseArgs(argv: string[]): Args {
   }
   if (rest.length !== 1 || !flags['--wrt'] || !flags['--of'] || !flags['-o']) throw new Error(USAGE);
   const wrt = flags['--wrt'].split(',').map((s) => s.trim()).filter(Boolean);
-  return { model: rest[0], wrt, of: flags['--of'], out: flags['-o'], includeOutput };
+  return { model: rest[0], wrt, of: flags['--of'], out: flags['-o'], includeOutput, report, shape: flags['--shape'] ?? '' };
 }
 
 /** A location relative to the output's folder, with forward slashes as ONNX expects. */
@@ -83,6 +86,7 @@ function main(argv: string[]): void {
   console.log(`wrote ${args.out} (${vjp.model.length} bytes; weights read from ${shared.join(', ') || 'nowhere'})`);
   console.log(`inputs: ${fmt(vjp.inputs)}`);
   console.log(`outputs: ${fmt(vjp.outputs)}`);
+  if (args.report) for (const line of memoryReport(vjp.model, parseShapes(args.shape), args.of)) console.log(line);
 }
 
 try {

@@ -88,7 +88,12 @@ export const shapeRules: Record<string, ShapeRule> = {
   GlobalMaxPool: ({ x, dtype }) => [{ dtype, dims: x?.dims ? x.dims.map((d, i) => (i < 2 ? d : 1)) : null }],
   DepthToSpace: ({ node, x, dtype }) => [{ dtype, dims: blockDims(node, x?.dims ?? null, true) }],
   SpaceToDepth: ({ node, x, dtype }) => [{ dtype, dims: blockDims(node, x?.dims ?? null, false) }],
-  LayerNormalization: sameShape,
+  LayerNormalization: ({ node, x, rank }) => {
+    // Mean and InvStdDev: x's dims with the normalized axes kept as 1, in the stash type
+    const axis = rank === undefined ? 0 : norm(attrInt(node, 'axis', -1), rank);
+    const stats: Info = { dtype: attrInt(node, 'stash_type', 1), dims: x?.dims ? x.dims.map((d, i) => (i < axis ? d : 1)) : null };
+    return [...same(x), stats, stats];
+  },
   LeakyRelu: sameShape,
   Add: arithmetic,
   Sub: arithmetic,

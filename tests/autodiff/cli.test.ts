@@ -49,6 +49,20 @@ describe('npm run vjp', () => {
     expect((res.grad_x.data as Float32Array)[1]).toBeCloseTo((4 + 5 + 6 + 7) / 8 / 4, 5);
   });
 
+  it('--report prints the memory plan at --shape: peak, weights, largest tensor, five nodes', () => {
+    const r = vjp(join(dir, 'model', 'fwd.onnx'), '--wrt', 'x', '--of', 'y', '-o', join(dir, 'r.onnx'), '--report', '--shape', 'x=1024x4');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/memory plan at x=1024x4, grad_y=1024x4:/);
+    expect(r.stdout).toMatch(/peak live activations: [\d.]+ KiB \(\d+ bytes, at node "/);
+    expect(r.stdout).toContain('weights: 68 B (68 bytes)'); // w and one scalar constant
+    expect(r.stdout).toMatch(/largest tensor: 16\.0 KiB "/);
+    expect(r.stdout.split('biggest at the peak, by node:\n')[1].trim().split('\n').length).toBeLessThanOrEqual(5);
+    const missing = vjp(join(dir, 'model', 'fwd.onnx'), '--wrt', 'x', '--of', 'y', '-o', join(dir, 'r.onnx'), '--report');
+    expect(missing.stderr).toContain('error: --report needs --shape for x');
+    const bad = vjp(join(dir, 'model', 'fwd.onnx'), '--wrt', 'x', '--of', 'y', '-o', join(dir, 'r.onnx'), '--report', '--shape', 'x=2xx4');
+    expect(bad.stderr).toContain('error: --shape: "x=2xx4" has an empty dim');
+  });
+
   it.each([
     ['an unknown input', ['model/fwd.onnx', '--wrt', 'q', '--of', 'y'], 'error: unknown input "q" (inputs: x)'],
     ['an unknown output', ['model/fwd.onnx', '--wrt', 'x', '--of', 'z'], 'error: unknown tensor "z"'],
