@@ -26,12 +26,15 @@ export function parseDocument(data: unknown): ParsedFile {
   };
 }
 
-export function parseGraphText(text: string): ParsedFile {
+const failed = (message: string): ParsedFile => ({ ok: false, problems: [{ message }] });
+
+/** `notJson` words the failure for where the text came from (a file, a PNG's chunk). */
+export function parseGraphText(text: string, notJson = 'not a JSON file'): ParsedFile {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    return { ok: false, problems: [{ message: `not a JSON file: ${(e as Error).message}` }] };
+    return failed(`${notJson}: ${(e as Error).message}`);
   }
   return parseDocument(data);
 }
@@ -41,14 +44,31 @@ export function graphFromPng(bytes: Uint8Array): ParsedFile {
   try {
     text = decode(bytes).text?.[PNG_KEYWORD];
   } catch (e) {
-    return { ok: false, problems: [{ message: `unreadable PNG: ${(e as Error).message}` }] };
+    return failed(`this PNG is damaged and cannot be read (${(e as Error).message})`);
   }
-  if (text === undefined) return { ok: false, problems: [{ message: `this PNG carries no graph (no "${PNG_KEYWORD}" text chunk)` }] };
-  return parseGraphText(text);
+  if (text === undefined) return failed(`this PNG carries no graph (no "${PNG_KEYWORD}" text chunk)`);
+  return parseGraphText(text, 'the graph stored in this PNG is damaged');
 }
 
+/** "PNG" after the first byte: a PNG whose signature got damaged (a bad download or copy). */
+const damagedPng = (bytes: Uint8Array) => bytes.length >= 8 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
+
+/** Text files hold no NUL bytes and decode as UTF-8 (a graph is JSON text). */
+function isText(bytes: Uint8Array): boolean {
+  if (bytes.includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A dropped or opened file: a graph's JSON, or a PNG exported with one. Failures speak of the file, not of its parsing. */
 export function parseGraphFile(bytes: Uint8Array): ParsedFile {
   if (hasPngSignature(bytes)) return graphFromPng(bytes);
+  if (damagedPng(bytes)) return failed('this PNG is damaged (its signature is wrong), so the graph in it cannot be read');
+  if (!isText(bytes)) return failed('this file is not a graph: open a graph .json file, or a PNG exported from Embedding Studio');
   return parseGraphText(new TextDecoder().decode(bytes));
 }
 

@@ -55,3 +55,32 @@ describe('autosave', () => {
     again.close();
   });
 });
+
+describe('graph files that are damaged or not graphs', () => {
+  const png = () => pngWithGraph(encode({ width: 2, height: 2, data: new Uint8Array(12), channels: 3, depth: 8 }), doc);
+  const messageOf = (bytes: Uint8Array) => {
+    const parsed = parseGraphFile(bytes);
+    return parsed.ok ? 'ok' : parsed.problems[0].message;
+  };
+
+  it('calls a truncated PNG a damaged PNG, not "not a JSON file"', () => {
+    expect(messageOf(png().subarray(0, 40))).toMatch(/^this PNG is damaged and cannot be read \(/);
+  });
+
+  it('calls a PNG with a damaged signature a damaged PNG', () => {
+    const bytes = png();
+    bytes[0] = 0;
+    expect(messageOf(bytes)).toBe('this PNG is damaged (its signature is wrong), so the graph in it cannot be read');
+  });
+
+  it('says a binary file is not a graph', () => {
+    expect(messageOf(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46]))).toBe(
+      'this file is not a graph: open a graph .json file, or a PNG exported from Embedding Studio',
+    );
+  });
+
+  it('says when the graph inside a PNG is damaged', () => {
+    const bytes = encode({ width: 1, height: 1, data: new Uint8Array(3), channels: 3, depth: 8, text: { [PNG_KEYWORD]: '{"format": ' } });
+    expect(messageOf(bytes)).toMatch(/^the graph stored in this PNG is damaged: /);
+  });
+});
