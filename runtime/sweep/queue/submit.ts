@@ -35,7 +35,7 @@ export async function runSweepOnQueue(cells: readonly SweepCell[], hooks: SweepH
   const connection = redisConnection(options.url);
   const eventsConnection = redisConnection(options.url);
   const queue = new Queue<CellJob>(name, { connection, defaultJobOptions: { removeOnComplete: { age: KEEP_SECONDS }, removeOnFail: { age: KEEP_SECONDS } } });
-  const events = new QueueEvents(name, { connection: eventsConnection });
+  const events = new QueueEvents<CellResult>(name, { connection: eventsConnection });
   let lastError = '';
   const onError = (error: Error) => {
     // ioredis repeats the same error on every reconnect attempt: say it once
@@ -80,7 +80,15 @@ export async function runSweepOnQueue(cells: readonly SweepCell[], hooks: SweepH
       checking.delete(jobId);
     }
   };
-  events.on('completed', ({ jobId }) => void check(jobId).catch(onError));
+  events.on('completed', ({ jobId, returnvalue }) => {
+    // a live event carries the result: no round trip (events only report jobs finished now,
+    // never the earlier sweep's that check() may have to redo)
+    const cell = pending.get(jobId);
+    if (cell && returnvalue?.id === cell.id && pending.delete(jobId)) {
+      hooks.onResult(returnvalue);
+      wake();
+    }
+  });
   events.on('failed', ({ jobId }) => void check(jobId).catch(onError));
 
   try {
