@@ -38,6 +38,15 @@ export function isLoopLink(link: Link, defOf: (id: string) => AnyNodeDef | undef
   return !!def?.zone && link.toPort !== ZONE_INIT_INPUT;
 }
 
+const positionCache = new WeakMap<GraphIndex, Map<string, number>>();
+
+/** Each node's place in the document, computed once per index (a document may hold many zones). */
+function positions(index: GraphIndex): Map<string, number> {
+  let order = positionCache.get(index);
+  if (!order) positionCache.set(index, (order = new Map([...index.nodes.keys()].map((id, i) => [id, i]))));
+  return order;
+}
+
 /** Finds the body of zone `zoneId`: nodes downstream of its loop outputs and upstream of its loop inputs. */
 export function findZoneBody(index: GraphIndex, zoneId: string, def: AnyNodeDef): ZoneBody {
   const loopIn = new Set(loopInputs(def));
@@ -61,7 +70,9 @@ export function findZoneBody(index: GraphIndex, zoneId: string, def: AnyNodeDef)
     next,
     zoneId,
   );
-  const members = [...index.nodes.keys()].filter((id) => downstream.has(id) && upstream.has(id));
+  // from the (usually small) reachable set, in document order: linear in the body, not the graph
+  const order = positions(index);
+  const members = [...downstream].filter((id) => upstream.has(id)).sort((a, b) => order.get(a)! - order.get(b)!);
   return {
     zoneId,
     nodes: topoOrder(members, prev),
