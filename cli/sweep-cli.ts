@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { writeFileInside } from '../runtime/host/write-inside';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { validateGraph } from '../runtime/graph/validate';
@@ -111,12 +112,12 @@ async function sweep(argv: string[], env: CliEnv): Promise<number> {
   // what a killed worker left half-written; only once nothing may still be writing there
   if (counts.pending === 0) rmSync(join(out, PARTIAL_DIR), { recursive: true, force: true });
   const status: SweepStatus = outcome === 'cancelled' ? 'cancelled' : counts.error ? 'error' : 'ok';
-  if (image) writeFileSync(join(out, GRID_FILE), gridPng(plan, (id) => record.get(id), out, image));
+  if (image) writeFileInside(out, GRID_FILE, gridPng(plan, (id) => record.get(id), out, image));
   const table = spec.table && gainTable(spec.table, plan.cells.map((c) => ({ params: c.params, result: record.get(c.id) })));
   record.finish(status, table);
   if (table) {
     const markdown = gainTableMarkdown(table, plan.axes.map((a) => a.param));
-    writeFileSync(join(out, TABLE_FILE), markdown);
+    writeFileInside(out, TABLE_FILE, markdown);
     env.stdout(markdown);
   }
   env.stderr(`${status}: ${counts.ok} ok, ${counts.error} failed, ${counts.pending} not run; ${join(out, RECORD_FILE)}\n`);

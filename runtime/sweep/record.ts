@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SweepCell, SweepPlan } from './plan';
 import type { CellResult } from './run-cell';
 import type { GainTable } from './gain-table';
+import { writeFileInside } from '../host/write-inside';
 
 export const RECORD_FILE = 'sweep.json';
 export const RECORD_FORMAT = 'embedding-studio/sweep-result';
@@ -86,7 +87,7 @@ export class SweepRecord {
     return { cells: this.plan.cells.length, ok, error: done.length - ok, pending: this.plan.cells.length - done.length };
   }
 
-  /** Written whole to a scratch file and renamed: a reader (or a crash) never sees half a file. */
+  /** Written whole to a temporary file and renamed: a reader (or a crash) never sees half a file. */
   write(): void {
     const body = {
       format: RECORD_FORMAT,
@@ -102,9 +103,7 @@ export class SweepRecord {
       }),
       ...(this.table ? { table: this.table } : {}),
     };
-    const path = join(this.out, RECORD_FILE);
-    writeFileSync(`${path}.tmp`, `${JSON.stringify(body, null, 2)}\n`);
-    renameSync(`${path}.tmp`, path);
+    writeFileInside(this.out, RECORD_FILE, `${JSON.stringify(body, null, 2)}\n`);
   }
 }
 

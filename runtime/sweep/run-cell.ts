@@ -69,13 +69,13 @@ export async function runCell(host: CellHost, cell: Pick<SweepCell, 'id' | 'dir'
 
   // a node's error already names the node
   const failed = Object.values(summary.nodes).find((node) => node.status === 'error');
-  message ??= summary.problems?.length ? summary.problems.map(problemFormatter(cell.doc)).join('; ') : failed ? (failed.error ?? 'a node failed') : undefined;
+  message ??= summary.problems?.length ? summary.problems.map(problemFormatter(cell.doc)).join('; ') : failed ? (failed.error ?? 'a node failed') : files.refused[0];
   const scores: Record<string, number[]> = {};
   for (const [nodeId, node] of Object.entries(summary.nodes)) if (node.scores) scores[nodeId] = node.scores;
   return {
     id: cell.id,
     dir: cell.dir,
-    status: summary.status === 'ok' ? 'ok' : 'error',
+    status: summary.status === 'ok' && files.refused.length === 0 ? 'ok' : 'error',
     ...(message !== undefined ? { message: oneLine(message) } : {}),
     scores,
     images: files.images,
