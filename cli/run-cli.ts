@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { NodeRegistry } from '../nodes/product';
@@ -12,6 +12,7 @@ import type { RuntimeEvent } from '../runtime/events';
 import { requireService } from '../runtime/node-api/services';
 import { backendLabel } from '../runtime/ort/backend';
 import { parseBackend, parseFolders, type CliBackend } from './host-flags';
+import { fail, readText, usage, withExitCode } from './cli-exit';
 
 /**
  * The graph CLI as a function, so tests run it in-process with their own registry:
@@ -36,41 +37,8 @@ export interface CliEnv {
   onInterrupt?(cancel: () => void): () => void;
 }
 
-class CliExit extends Error {
-  constructor(readonly code: number, readonly lines: string[]) {
-    super(lines.join('; '));
-  }
-}
-
-function fail(code: number, ...lines: string[]): never {
-  throw new CliExit(code, lines);
-}
-
-function readDocument(file: string): unknown {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    fail(2, `cannot read ${file}: ${(error as Error).message}`);
-  }
-}
-
-/** Runs `parse`; what it throws is a usage error (exit 2) of one line. */
-function usage<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    fail(2, (error as Error).message);
-  }
-}
-
-export async function runCli(argv: string[], env: CliEnv): Promise<number> {
-  try {
-    return await cli(argv, env);
-  } catch (error) {
-    const exit = error instanceof CliExit ? error : new CliExit(1, [error instanceof Error ? error.message : String(error)]);
-    for (const line of exit.lines) env.stderr(`error: ${oneLine(line)}\n`);
-    return exit.code;
-  }
+export function runCli(argv: string[], env: CliEnv): Promise<number> {
+  return withExitCode(env.stderr, () => cli(argv, env));
 }
 
 async function cli(argv: string[], env: CliEnv): Promise<number> {
@@ -88,7 +56,7 @@ async function cli(argv: string[], env: CliEnv): Promise<number> {
   if (!file || extra.length > 0 || (command !== 'validate' && command !== 'run')) fail(2, USAGE);
   const { backend, folders } = usage(() => ({ backend: parseBackend(parsed.values.backend), folders: parseFolders(parsed.values.folder) }));
   const { registry } = env;
-  const text = readDocument(file);
+  const text = readText(file);
   const validation = validateGraph(text, registry);
   // the node list is read once for all problems: a report stays linear in the document's size
   if (!validation.ok) fail(2, ...validation.problems.map(problemFormatter(looseNodes(text))));
