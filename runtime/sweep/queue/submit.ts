@@ -55,6 +55,7 @@ export async function runSweepOnQueue(cells: readonly SweepCell[], hooks: SweepH
 
   const started = Date.now();
   const redone = new Set<string>();
+  let warned = false;
   let wake: () => void = () => undefined;
   const checking = new Set<string>();
   const check = async (jobId: string) => {
@@ -85,6 +86,10 @@ export async function runSweepOnQueue(cells: readonly SweepCell[], hooks: SweepH
     // never the earlier sweep's that check() may have to redo)
     const cell = pending.get(jobId);
     if (cell && returnvalue?.id === cell.id && pending.delete(jobId)) {
+      if (returnvalue.status === 'ok' && !existsSync(join(options.out, cell.dir)) && !warned) {
+        warned = true;
+        options.log?.(`queue: ${cell.dir} finished but is not in ${options.out}: the workers need --out as a shared folder at the same path`);
+      }
       hooks.onResult(returnvalue);
       wake();
     }
