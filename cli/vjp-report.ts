@@ -2,6 +2,7 @@
 // plan at those input shapes (runtime/autodiff/memory-plan.ts), printed as a few lines.
 import { loadModel } from '../runtime/onnx/index';
 import { concreteInfo, planMemory } from '../runtime/autodiff/memory-plan';
+import type { RematReport } from '../runtime/autodiff/remat';
 
 /** WebGPU's default maxStorageBufferBindingSize: the largest buffer one binding may hold. */
 const WEBGPU_BINDING = 128 * 2 ** 20;
@@ -20,6 +21,22 @@ export function parseShapes(spec: string): Record<string, number[]> {
   return out;
 }
 
+/** "3000000000", "3e9", "3GB" (10^9), "3GiB" (2^30), "512MiB" ... -> bytes. */
+export function parseBytes(spec: string): number {
+  const m = /^(\d+(?:\.\d+)?(?:e\d+)?)\s*(|B|KB|MB|GB|KiB|MiB|GiB)$/i.exec(spec.trim());
+  if (!m) throw new Error(`--memory-budget: "${spec}" is not a byte count (e.g. 3GB, 512MiB)`);
+  const unit = m[2].toLowerCase();
+  const scale = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 }[unit]!;
+  return Math.round(Number(m[1]) * scale);
+}
+
+/** What --memory-budget chose. */
+export function budgetLine(r: RematReport, budget: number): string {
+  const verdict = r.fits ? 'fits' : `does not fit (the smallest plan found)`;
+  return `memory budget ${mb(budget)}: ${r.policy === 'none' ? 'no recomputation' : `recomputes (${r.policy})`}, `
+    + `planned peak ${mb(r.unbudgetedPeak)} -> ${mb(r.plan.peakBytes)}, ${verdict}`;
+}
+
 const mb = (b: number) => {
   const [unit, scale] = b >= 2 ** 30 ? ['GiB', 2 ** 30] : b >= 2 ** 20 ? ['MiB', 2 ** 20] : b >= 1024 ? ['KiB', 1024] : ['B', 1];
   return scale === 1 ? `${b} B` : `${(b / scale).toFixed(1)} ${unit}`;
@@ -28,20 +45,15 @@ const mb = (b: number) => {
 /** The report's lines. The cotangent grad_<of> takes of's shape unless --shape gives one. */
 export function memoryReport(model: Uint8Array, shapes: Record<string, number[]>, of: string): string[] {
   const m = loadModel(model);
-  const cot = `grad_${of}`;
-  const all = { ...shapes };
-  if (!all[cot]) {
-    const dims = concreteInfo(m, shapes).get(of)?.dims;
-    if (dims?.every((d) => typeof d === 'number')) all[cot] = dims as number[];
-  }
-  const missing = (m.graph?.input ?? []).map((v) => v.name ?? '').filter((n) => !all[n]
-    && (m.graph?.input?.find((v) => v.name === n)?.type?.tensorType?.shape?.dim ?? []).some((d) => d.dimValue === undefined || d.dimValue === null));
+  const info = concreteInfo(m, shapes);
+  const all = Object.fromEntries((m.graph?.input ?? []).map((v) => [v.name ?? '', info.get(v.name ?? '')?.dims]));
   // the cotangent follows from the others when they are given
-  const named = missing.length > 1 ? missing.filter((n) => n !== cot) : missing;
+  const missing = Object.keys(all).filter((n) => !all[n]?.every((d) => typeof d === 'number'));
+  const named = missing.length > 1 ? missing.filter((n) => n !== `grad_${of}`) : missing;
   if (named.length) throw new Error(`--report needs --shape for ${named.join(', ')}`);
-  const p = planMemory(m, all);
+  const p = planMemory(m, shapes);
   const lines = [
-    `memory plan at ${Object.entries(all).map(([k, d]) => `${k}=${d.join('x')}`).join(', ')}:`,
+    `memory plan at ${Object.entries(all).map(([k, d]) => `${k}=${d!.join('x')}`).join(', ')}:`,
     `  peak live activations: ${mb(p.peakBytes)} (${p.peakBytes} bytes, at node "${p.peakNode}")`,
     `  weights: ${mb(p.weightBytes)} (${p.weightBytes} bytes)`,
     `  largest tensor: ${mb(p.largest.bytes)} "${p.largest.tensor}" (${p.largest.op} "${p.largest.node}")${p.largest.bytes > WEBGPU_BINDING ? ', over WebGPU\'s default 128 MiB binding limit' : ''}`,

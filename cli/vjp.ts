@@ -5,11 +5,11 @@ import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { buildVjpModel } from '../runtime/autodiff/index';
 import { oneLine } from '../runtime/messages';
-import { memoryReport, parseShapes } from './vjp-report';
+import { budgetLine, memoryReport, parseBytes, parseShapes } from './vjp-report';
 
-const USAGE = 'usage: npm run vjp -- MODEL.onnx --wrt name[,name] --of name -o OUT.onnx [--no-forward-output] [--report --shape name=AxB,...]';
+const USAGE = 'usage: npm run vjp -- MODEL.onnx --wrt name[,name] --of name -o OUT.onnx [--no-forward-output] [--report] [--memory-budget BYTES] [--shape name=AxB,...]';
 
-interface Args { model: string; wrt: string[]; of: string; out: string; includeOutput: boolean; report: boolean; shape: string }
+interface Args { model: string; wrt: string[]; of: string; out: string; includeOutput: boolean; report: boolean; shape: string; budget?: number }
 
 function parseArgs(argv: string[]): Args {
   const rest: string[] = [];
@@ -20,7 +20,7 @@ function parseArgs(argv: string[]): Args {
     const a = argv[i];
     if (a === '--no-forward-output') includeOutput = false;
     else if (a === '--report') report = true;
-    else if (a === '--wrt' || a === '--of' || a === '-o' || a === '--out' || a === '--shape') {
+    else if (a === '--wrt' || a === '--of' || a === '-o' || a === '--out' || a === '--shape' || a === '--memory-budget') {
       if (argv[i + 1] === undefined) throw new Error(`${a} needs a value`);
       flags[a === '--out' ? '-o' : a] = argv[++i];
     } else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
@@ -28,7 +28,9 @@ function parseArgs(argv: string[]): Args {
   }
   if (rest.length !== 1 || !flags['--wrt'] || !flags['--of'] || !flags['-o']) throw new Error(USAGE);
   const wrt = flags['--wrt'].split(',').map((s) => s.trim()).filter(Boolean);
-  return { model: rest[0], wrt, of: flags['--of'], out: flags['-o'], includeOutput, report, shape: flags['--shape'] ?? '' };
+  const budget = flags['--memory-budget'] === undefined ? undefined : parseBytes(flags['--memory-budget']);
+  if (budget !== undefined && !flags['--shape']) throw new Error('--memory-budget needs --shape (the input shapes it plans for)');
+  return { model: rest[0], wrt, of: flags['--of'], out: flags['-o'], includeOutput, report, shape: flags['--shape'] ?? '', budget };
 }
 
 /** A location relative to the output's folder, with forward slashes as ONNX expects. */
@@ -64,6 +66,7 @@ function main(argv: string[]): void {
     wrt: args.wrt,
     of: args.of,
     includeOutput: args.includeOutput,
+    memoryBudget: args.budget === undefined ? undefined : { bytes: args.budget, shapes: parseShapes(args.shape) },
     forwardPath: relativeTo(outDir, resolve(args.model)),
     rebaseExternal: (loc) => {
       // a model from someone else may point its weights anywhere: only its own folder is read
@@ -86,6 +89,7 @@ function main(argv: string[]): void {
   console.log(`wrote ${args.out} (${vjp.model.length} bytes; weights read from ${shared.join(', ') || 'nowhere'})`);
   console.log(`inputs: ${fmt(vjp.inputs)}`);
   console.log(`outputs: ${fmt(vjp.outputs)}`);
+  if (vjp.memory) console.log(budgetLine(vjp.memory, args.budget!));
   if (args.report) for (const line of memoryReport(vjp.model, parseShapes(args.shape), args.of)) console.log(line);
 }
 

@@ -8,6 +8,8 @@ import { graphInfo } from './graph-info';
 import { dedupe, foldShapes } from './fold';
 import { shareWeights } from './weights';
 import { upgradeOpset } from './upgrade';
+import { rematerialize, type MemoryBudget, type RematReport } from './remat';
+import { cotangentLast } from './memory-plan';
 
 export { rules, noGradOps } from './rules';
 export { buildVjpGraph } from './driver';
@@ -23,6 +25,8 @@ export interface VjpOptions {
   includeOutput?: boolean;
   /** rewrite the locations of the forward model's own external data (when the gradient model lives elsewhere) */
   rebaseExternal?: (location: string) => string;
+  /** recompute forward activations in the backward pass to plan at most `bytes` at these input shapes */
+  memoryBudget?: MemoryBudget;
 }
 
 export interface VjpModel {
@@ -35,6 +39,8 @@ export interface VjpModel {
   outputs: TensorInfo[];
   /** bytes of small tensors stored inline (shapes, axes, Resize scales, int64_data payloads) */
   copiedTensorBytes: number;
+  /** with a memory budget: the policy chosen and its memory plan */
+  memory?: RematReport;
 }
 
 export function buildVjpModel(forwardBytes: Uint8Array, opts: VjpOptions): VjpModel {
@@ -49,7 +55,8 @@ export function buildVjpModel(forwardBytes: Uint8Array, opts: VjpOptions): VjpMo
   const folded = foldShapes(prune(vjp.nodes, vjp.outputs), info, keep, taken);
   // outputs and names read inside If/Loop bodies keep their names
   const fixed = new Set([...vjp.outputs, ...folded.flatMap(subgraphInputs)]);
-  const nodes = prune(dedupe(folded, fixed), vjp.outputs);
+  const cotangent = vjp.inputs[vjp.inputs.length - 1];
+  const nodes = cotangentLast(prune(dedupe(folded, fixed), vjp.outputs), cotangent);
   const used = new Set(nodes.flatMap((n) => n.input ?? []));
   const location = opts.forwardPath ?? 'forward.onnx';
   const shared = shareWeights(forwardBytes, graph.initializer ?? [], nodes, used, location, opts.rebaseExternal);
@@ -71,6 +78,8 @@ export function buildVjpModel(forwardBytes: Uint8Array, opts: VjpOptions): VjpMo
       output: vjp.outputs.map(vi),
     },
   });
+  const forward = new Set((graph.node ?? []).flatMap((n) => n.output ?? []));
+  const memory = opts.memoryBudget ? rematerialize(model, forward, cotangent, opts.memoryBudget) : undefined;
   const bytes = saveModel(model);
   const parsed = onnx.ModelProto.decode(bytes);
   return {
@@ -80,5 +89,6 @@ export function buildVjpModel(forwardBytes: Uint8Array, opts: VjpOptions): VjpMo
     inputs: modelInputs(parsed),
     outputs: modelOutputs(parsed),
     copiedTensorBytes: shared.copiedBytes,
+    memory,
   };
 }

@@ -40,8 +40,19 @@ export function infoBytes(i: Info | undefined): number | null {
   return (i.dims as number[]).reduce((a, b) => a * b, 1) * (ELEMENT_BYTES[i.dtype] ?? 4);
 }
 
-/** Types and concrete dims of every value, given the inputs' shapes. */
+/**
+ * Types and concrete dims of every value, given the inputs' shapes. A gradient model's
+ * cotangent grad_<of> not given takes the shape inferred for <of>.
+ */
 export function concreteInfo(model: ModelProto, shapes: Record<string, number[]>): Map<string, Info> {
+  const info = propagate(model, shapes);
+  const cot = (model.graph?.input ?? []).map((v) => v.name ?? '').filter((n) => n.startsWith('grad_') && !shapes[n]);
+  const dims = (n: string) => info.get(n.slice('grad_'.length))?.dims;
+  const known = cot.filter((n) => dims(n)?.every((d) => typeof d === 'number'));
+  return known.length ? propagate(model, { ...shapes, ...Object.fromEntries(known.map((n) => [n, dims(n) as number[]])) }) : info;
+}
+
+function propagate(model: ModelProto, shapes: Record<string, number[]>): Map<string, Info> {
   const graph = model.graph!;
   const opset = opsetOf(model);
   const info = new Map<string, Info>();
@@ -80,6 +91,25 @@ export function runtimeOrder(nodes: NodeProto[]): number[] {
     for (const p of [...inputsOf[i]].sort((a, b) => a - b)) if (!seen[p]) stack.push([p, false]);
   }
   return order;
+}
+
+/**
+ * The same nodes, those that do not depend on the cotangent first (stable otherwise). In
+ * onnxruntime's order a node's producers with the higher index run first, so this makes a
+ * backward node such as g * cos(x) run the long cotangent chain first and its local factor
+ * cos(x) just before it, instead of holding every factor from the start of the backward pass.
+ */
+export function cotangentLast(nodes: NodeProto[], cotangent: string): NodeProto[] {
+  const late = new Set([cotangent]);
+  const early: NodeProto[] = [];
+  const rest: NodeProto[] = [];
+  for (const n of nodes) {
+    if ([...(n.input ?? []), ...subgraphInputs(n)].some((i) => late.has(i))) {
+      (n.output ?? []).forEach((o) => late.add(o));
+      rest.push(n);
+    } else early.push(n);
+  }
+  return [...early, ...rest];
 }
 
 interface Buffer { bytes: number; birth: number; death: number; node: string; op: string }

@@ -6,7 +6,8 @@ const F64: FloatType = 'float64';
 const F32: FloatType = 'float32';
 export const scalar = (b: GraphBuilder, name: string, v: number, t: FloatType) =>
   b.initializer(name, t === 'float64' ? new Float64Array([v]) : new Float32Array([v]), []);
-const positive = (n: number) => Array.from({ length: n }, (_, i) => 0.3 + ((i * 7) % 11) * 0.17);
+/** Values in [0.3, 2]: for Sqrt, Log, Pow bases and divisors. */
+export const positive = (n: number) => Array.from({ length: n }, (_, i) => 0.3 + ((i * 7) % 11) * 0.17);
 
 const unary = (op: string, dtype: FloatType, extra: Partial<Case> = {}, attrs = {}): Case => ({
   op, name: `${op} [2,5]`, dtype,

@@ -3,13 +3,13 @@
 import type { GraphBuilder } from '../../runtime/onnx/index';
 import type { Case, FloatType } from './harness';
 import { i64 } from './cases-shape';
+import { positive } from './cases-elementwise';
 
 const F64: FloatType = 'float64';
 const F32: FloatType = 'float32';
 /** Axis [1], as ArgMax finds it at run time: static inference cannot know it. */
 export const runtimeAxis = (b: GraphBuilder) =>
   b.op('Reshape', [b.op('ArgMax', [b.initializer('pick', new Float32Array([0, 5, 1]), [3])], { keepdims: 0 }), i64(b, 'one', [1])]);
-const positive = (n: number) => Array.from({ length: n }, (_, i) => 0.3 + ((i * 7) % 11) * 0.17);
 
 const reduce = (op: string, attrs: Record<string, number | number[]>, extra: Partial<Case> = {}, axes?: number[]): Case => ({
   op, name: `${op} ${JSON.stringify(attrs)}${axes ? ` axes input [${axes}]` : ''}`, dtype: F64, opset: axes ? 18 : 17,

@@ -4,13 +4,13 @@
 import { float, type GraphBuilder } from '../../runtime/onnx/index';
 import type { Case, FloatType } from './harness';
 import { i64 } from './cases-shape';
+import { positive } from './cases-elementwise';
 import { distinct } from './cases-pool';
 
 export type Variant = Case & { refuse?: RegExp };
 const F64: FloatType = 'float64';
 const F32: FloatType = 'float32';
 const prod = (d: number[]) => d.reduce((a, b) => a * b, 1);
-const positive = (n: number) => Array.from({ length: n }, (_, i) => 0.3 + ((i * 7) % 11) * 0.17);
 const label = (a: object) => JSON.stringify(a).replace(/"/g, '').replace(/\{value:([^}]*)\}/g, '$1');
 const grid = <T extends Record<string, unknown[]>>(axes: T): { [K in keyof T]: T[K][number] }[] =>
   Object.entries(axes).reduce<Record<string, unknown>[]>((acc, [k, vs]) => acc.flatMap((a) => vs.map((v) => ({ ...a, [k]: v }))), [{}]) as never;

@@ -3,9 +3,9 @@
 //
 // Measured (onnxruntime-node 1.30, CPU, arena off, glibc's mmap threshold pinned at 64 KiB so
 // freed buffers leave the process; tests/autodiff/measure-peak.mjs): the plan puts the UNet
-// gradient at batch 8 / 32 / 64 at 16.3 / 65.1 / 130.1 MB; one run's peak RSS grows by
-// 18.8 / 86.5 / 173.1 MB with graph optimizations off (17.6 / 84.0 / 167.3 MB with them on),
-// i.e. measured = 1.08-1.33 x planned. The forward model alone measures 0.89 x its plan. The
+// gradient at batch 8 / 32 / 64 at 16.3 / 65.0 / 130.1 MB; one run's peak RSS grows by
+// 18.4 / 85.4 / 170.7 MB with graph optimizations off (21.0 / 85.7 / 170.8 MB with them on),
+// i.e. measured = 1.13-1.32 x planned. The forward model alone measures 0.88 x its plan. The
 // remainder is what the plan leaves out: kernels' scratch buffers, allocator rounding and small
 // tensors kept on the heap. The node order the plan assumes is onnxruntime's own: its profile
 // of the batch-64 run lists the same 1421 nodes in the same order, with the same output sizes.
