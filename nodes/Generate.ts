@@ -40,9 +40,9 @@ export const Generate = defineNode({
     },
     scheduler: {
       kind: 'enum',
-      options: ['auto', 'euler', 'lms', 'ddim'],
+      options: ['auto', 'euler', 'lms', 'ddim', 'pndm'],
       default: 'auto',
-      doc: "auto: the model's scheduler_config.json; or Euler, LMS, DDIM.",
+      doc: "auto: the model's scheduler_config.json (SD 1.x: PNDM); or Euler, LMS, DDIM, PNDM. PNDM runs one UNet evaluation more than its steps.",
     },
     width: {
       kind: 'number',

@@ -52,6 +52,7 @@ const SCHEDULER_CLASSES: Record<string, SchedulerKind> = {
   EulerAncestralDiscreteScheduler: 'euler',
   LMSDiscreteScheduler: 'lms',
   DDIMScheduler: 'ddim',
+  PNDMScheduler: 'pndm',
 };
 
 /** The scheduler a config's `_class_name` names; `file` is for the message when it names none of ours. */
@@ -61,6 +62,6 @@ export function schedulerKindOf(config: SchedulerConfigJson, file = 'scheduler_c
   const named = typeof name === 'string' ? `_class_name ${quote(name)}` : 'no _class_name';
   throw new Error(
     `${file} names ${named}, none of the schedulers this app runs (${Object.keys(SCHEDULER_CLASSES).join(', ')}): ` +
-      'set the Generate node\'s scheduler to euler, lms or ddim',
+      'set the Generate node\'s scheduler to euler, lms, ddim or pndm',
   );
 }

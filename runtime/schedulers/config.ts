@@ -3,10 +3,10 @@ import { echo } from '../messages';
 /**
  * The subset of a diffusers `scheduler_config.json` our schedulers read, with the same
  * defaults diffusers applies per scheduler class, so a config written for any of the
- * SD schedulers (often `PNDMScheduler`'s) can drive Euler, LMS or DDIM.
+ * SD schedulers (often `PNDMScheduler`'s) can drive Euler, LMS, DDIM or PNDM.
  */
 
-export type SchedulerKind = 'euler' | 'lms' | 'ddim';
+export type SchedulerKind = 'euler' | 'lms' | 'ddim' | 'pndm';
 export type BetaSchedule = 'scaled_linear' | 'linear';
 export type PredictionType = 'epsilon' | 'v_prediction';
 export type TimestepSpacing = 'leading' | 'trailing' | 'linspace';
@@ -46,6 +46,7 @@ const DEFAULT_SPACING: Record<SchedulerKind, TimestepSpacing> = {
   euler: 'linspace',
   lms: 'linspace',
   ddim: 'leading',
+  pndm: 'leading',
 };
 
 function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[], fallback: T): T {

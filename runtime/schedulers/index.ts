@@ -1,5 +1,5 @@
 /**
- * diffusers-compatible schedulers (Euler, LMS, DDIM) built from a
+ * diffusers-compatible schedulers (Euler, LMS, DDIM, PNDM) built from a
  * `scheduler_config.json`, each step exposed as an affine map for backpropagation.
  *
  * Typical loop: x = noise * initNoiseSigma; for i: out = unet(x * scaleModelInput(i),
@@ -9,6 +9,7 @@
 import { resolveSchedulerConfig, type SchedulerConfigJson, type SchedulerKind } from './config.js';
 import { ddimScheduler } from './ddim.js';
 import { eulerScheduler, lmsScheduler } from './karras.js';
+import { pndmScheduler } from './pndm.js';
 import type { Scheduler } from './scheduler.js';
 
 export function createScheduler(kind: SchedulerKind, config: SchedulerConfigJson, steps: number): Scheduler {
@@ -20,8 +21,10 @@ export function createScheduler(kind: SchedulerKind, config: SchedulerConfigJson
       return lmsScheduler(resolved, steps);
     case 'ddim':
       return ddimScheduler(resolved, steps);
+    case 'pndm':
+      return pndmScheduler(resolved, steps);
     default:
-      throw new Error(`unknown scheduler kind ${JSON.stringify(kind)} (expected euler | lms | ddim)`);
+      throw new Error(`unknown scheduler kind ${JSON.stringify(kind)} (expected euler | lms | ddim | pndm)`);
   }
 }
 

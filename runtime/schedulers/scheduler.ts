@@ -1,5 +1,5 @@
 /**
- * The scheduler contract shared by Euler, LMS and DDIM.
+ * The scheduler contract shared by Euler, LMS, DDIM and PNDM.
  *
  * Every supported step is affine in the current sample and the model outputs:
  *   x_{i+1} = a_i * x_i + sum_j b_{i,j} * out_{i-j}
@@ -23,8 +23,8 @@ export interface SchedulerState {
 }
 
 export interface Scheduler {
-  readonly kind: 'euler' | 'lms' | 'ddim';
-  /** Number of inference steps. */
+  readonly kind: 'euler' | 'lms' | 'ddim' | 'pndm';
+  /** Number of UNet evaluations (the inference steps; PNDM runs one more). */
   readonly steps: number;
   /**
    * Timestep passed to the UNet at step i, noisiest first. Euler/LMS with 'linspace'
