@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO, scriptArgv } from './cli-spawn';
 import { doc } from './test-nodes';
+import { sharpnessZone } from './sharpness-zone';
 
 const dir = mkdtempSync(join(tmpdir(), 'graph-cli-interrupt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,23 +16,7 @@ const generateGraph = doc(
   [['model', 'Model', { source: 'builtin:tiny' }], ['prompt', 'TextEncode', { text: 'a red circle' }], ['gen', 'Generate', { seed: 7, steps: 30 }], ['show', 'Preview']],
   [['model', 'model', 'prompt', 'model'], ['model', 'model', 'gen', 'model'], ['prompt', 'embedding', 'gen', 'embedding'], ['gen', 'image', 'show', 'image']],
 );
-const zoneGraph = doc(
-  [
-    ['model', 'Model', { source: 'builtin:tiny' }],
-    ['prompt', 'TextEncode', { text: 'a red circle' }],
-    ['optimize', 'GradientStep', { iterations: 20, lossScale: 10000 }],
-    ['generate', 'Generate', { seed: 7, steps: 4, gradientSteps: 4 }],
-    ['sharpness', 'Metric', { metric: 'sharpness' }],
-  ],
-  [
-    ['model', 'model', 'prompt', 'model'],
-    ['prompt', 'embedding', 'optimize', 'init'],
-    ['model', 'model', 'generate', 'model'],
-    ['optimize', 'current', 'generate', 'embedding'],
-    ['generate', 'image', 'sharpness', 'image'],
-    ['sharpness', 'score', 'optimize', 'loss'],
-  ],
-);
+const zoneGraph = sharpnessZone({ iterations: 20, steps: 4, gradientSteps: 4 });
 
 /** Runs the graph as `npm run graph` does and sends SIGINT once stderr shows `when`. */
 function interrupt(name: string, graph: unknown, when: RegExp) {

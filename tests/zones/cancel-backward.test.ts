@@ -3,27 +3,11 @@ import { createProductRegistry } from '../../nodes/product';
 import { nodeServices } from '../../runtime/api/node-host';
 import { Runtime } from '../../runtime/api/runtime';
 import { Session } from '../../runtime/ort/session';
-import { doc } from '../runtime/test-nodes';
+import { sharpnessZone } from '../runtime/sharpness-zone';
 
 /** A gradient zone whose backward pass walks 8 UNet-VJP steps on the built-in model. */
 const STEPS = 8;
-const graph = doc(
-  [
-    ['model', 'Model', { source: 'builtin:tiny' }],
-    ['prompt', 'TextEncode', { text: 'a red circle' }],
-    ['optimize', 'GradientStep', { iterations: 3, lossScale: 10000 }],
-    ['generate', 'Generate', { seed: 7, steps: STEPS, gradientSteps: STEPS }],
-    ['sharpness', 'Metric', { metric: 'sharpness' }],
-  ],
-  [
-    ['model', 'model', 'prompt', 'model'],
-    ['prompt', 'embedding', 'optimize', 'init'],
-    ['model', 'model', 'generate', 'model'],
-    ['optimize', 'current', 'generate', 'embedding'],
-    ['generate', 'image', 'sharpness', 'image'],
-    ['sharpness', 'score', 'optimize', 'loss'],
-  ],
-);
+const graph = sharpnessZone({ iterations: 3, steps: STEPS, gradientSteps: STEPS });
 
 describe('cancelling during a backward pass', () => {
   const services = nodeServices();

@@ -21,6 +21,7 @@ import os
 import re
 import unicodedata
 
+from ..tiny.tokenizer import bytes_to_unicode
 from .configs import BOS, EOS, MAX_LENGTH
 
 # CLIP's regex with \p{L} / \p{N} written for Python's `re`: [^\W\d_] = letters, \d = digits.
@@ -115,19 +116,6 @@ a field of lavender in provence, purple rows, summer, countryside
 a cute monster character, 3d render, pixar style, big eyes, colorful
 a motorcycle on a desert highway, freedom, sunset, road trip, dust
 """
-
-
-def bytes_to_unicode() -> dict[int, str]:
-    """GPT-2 / CLIP byte -> printable character table (its order gives the first 256 ids)."""
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    return dict(zip(bs, [chr(c) for c in cs]))
 
 
 def _clean(text: str) -> str:
