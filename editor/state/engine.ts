@@ -9,6 +9,7 @@ import { parseGraphFile, type ParsedFile } from './graph-file';
 import { History } from './history';
 import { clearPick, initialRunState, markStale, markStopping, pruneRunState, reduceRunEvent, type RunState } from './run-state';
 import { checkConnection, firstFittingEdge, type ConnectCheck } from './sockets';
+import { zoneBodies } from './zones';
 
 /**
  * The editor engine: document, selection, undo, clipboard, runs. Plain TypeScript, no React and
@@ -277,7 +278,8 @@ export class EditorEngine {
   async run(options: RunOptions = {}): Promise<void> {
     if (this.current.run.running) return;
     const doc = this.doc;
-    this.set({ run: { ...this.current.run, running: true }, problems: [] });
+    const zones = Object.fromEntries(zoneBodies(doc, (t) => this.typeOf(t)));
+    this.set({ run: { ...this.current.run, running: true, zones }, problems: [] });
     try {
       const summary = await this.runtime.run(doc, options, this.wrap((ev) => this.onRuntimeEvent(ev)));
       if (summary.problems?.length) this.set({ problems: summary.problems, problemsFrom: 'run' });

@@ -22,6 +22,8 @@ export interface NodeRun {
   stopping?: boolean;
   /** The zone was stopped early and handed on its best result so far. */
   stopped?: boolean;
+  /** While its zone runs: the iteration in progress (0-based), on the zone and its body nodes. */
+  iteration?: number;
 }
 
 export interface SavedFile {
@@ -37,6 +39,11 @@ export interface RunState {
   backend?: { name: Extract<RuntimeEvent, { type: 'backend' }>['name']; notice?: string };
   models: Record<string, { loaded: number; total: number }>;
   nodes: Record<string, NodeRun>;
+  /**
+   * Zone bodies of the document being run (editor/state/zones.ts): body nodes run inside their
+   * zone's iterations and get no events of their own until the zone ends.
+   */
+  zones?: Record<string, string[]>;
   /** node-done events of the last run with cached=false / cached=true. */
   executed: string[];
   cached: string[];
@@ -51,6 +58,20 @@ function patchNode(state: RunState, id: string, patch: Partial<NodeRun>): RunSta
   return { ...state, nodes: { ...state.nodes, [id]: { ...prev, ...patch } } };
 }
 
+/**
+ * A zone works on iteration `step`: it and its body nodes say so (body nodes run inside the
+ * zone and would otherwise sit at "queued" for the whole loop).
+ */
+function atIteration(state: RunState, zoneId: string, step: number): RunState {
+  const nodes = { ...state.nodes, [zoneId]: { ...(state.nodes[zoneId] ?? IDLE), iteration: step } };
+  for (const id of state.zones?.[zoneId] ?? []) {
+    const n = nodes[id] ?? IDLE;
+    // a body node that failed keeps its error until the run ends
+    if (n.status !== 'error') nodes[id] = { ...n, status: 'running', iteration: step, ...(step > 0 ? { progress: undefined } : {}) };
+  }
+  return { ...state, nodes };
+}
+
 export function reduceRunEvent(state: RunState, ev: RuntimeEvent): RunState {
   switch (ev.type) {
     case 'run-start': {
@@ -59,8 +80,10 @@ export function reduceRunEvent(state: RunState, ev: RuntimeEvent): RunState {
       for (const id of ev.nodes) nodes[id] = { ...nodes[id], status: 'queued', progress: undefined, error: undefined };
       return { ...state, running: true, runId: ev.runId, lastStatus: undefined, nodes, executed: [], cached: [] };
     }
-    case 'node-start':
-      return patchNode(state, ev.nodeId, { status: 'running', progress: undefined, error: undefined, history: undefined, stopping: undefined, stopped: undefined });
+    case 'node-start': {
+      const next = patchNode(state, ev.nodeId, { status: 'running', progress: undefined, error: undefined, history: undefined, stopping: undefined, stopped: undefined });
+      return state.zones?.[ev.nodeId] ? atIteration(next, ev.nodeId, 0) : next;
+    }
     case 'node-progress':
       return patchNode(state, ev.nodeId, { progress: { value: ev.value, max: ev.max } });
     case 'node-preview':
@@ -71,6 +94,7 @@ export function reduceRunEvent(state: RunState, ev: RuntimeEvent): RunState {
         ms: ev.ms,
         scores: ev.scores,
         progress: undefined,
+        iteration: undefined,
         // a stopped Pick no longer waits for a person
         pick: undefined,
         stopping: undefined,
@@ -88,7 +112,7 @@ export function reduceRunEvent(state: RunState, ev: RuntimeEvent): RunState {
     }
     case 'zone-iteration': {
       const history = [...(state.nodes[ev.nodeId]?.history ?? []), { step: ev.step, objective: ev.objective }];
-      return patchNode(state, ev.nodeId, { history, goal: ev.goal });
+      return atIteration(patchNode(state, ev.nodeId, { history, goal: ev.goal }), ev.nodeId, ev.step + 1);
     }
     case 'pick-request':
       return patchNode(state, ev.nodeId, { pick: { round: ev.round, images: ev.images, scores: ev.scores, t: ev.t } });
@@ -99,7 +123,7 @@ export function reduceRunEvent(state: RunState, ev: RuntimeEvent): RunState {
     case 'run-end': {
       const nodes = { ...state.nodes };
       for (const [id, n] of Object.entries(nodes)) {
-        if (n.status === 'queued' || n.status === 'running' || n.pick) nodes[id] = { ...n, status: n.status === 'queued' || n.status === 'running' ? 'idle' : n.status, progress: undefined, pick: undefined };
+        if (n.status === 'queued' || n.status === 'running' || n.pick) nodes[id] = { ...n, status: n.status === 'queued' || n.status === 'running' ? 'idle' : n.status, progress: undefined, pick: undefined, iteration: undefined };
       }
       return { ...state, running: false, lastStatus: ev.status, nodes };
     }

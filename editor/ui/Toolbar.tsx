@@ -32,27 +32,29 @@ export function Toolbar({ engine, actions }: { engine: EditorEngine; actions: To
         <button className="primary" data-testid="run" disabled={running} onClick={() => void engine.run()} title="Run the graph (Ctrl+Enter)">
           ▶ Run
         </button>
-        <button
-          data-testid="run-selected"
-          disabled={running || !selection.length}
-          onClick={() => void engine.run({ targets: [...selection] })}
-          title="Run only what the selected nodes need (Shift+Ctrl+Enter)"
-        >
-          Run to selected
-        </button>
-        <button data-testid="cancel" disabled={!running} onClick={() => void engine.cancel()} title="Cancel the run (Esc)">
-          ■ Cancel
-        </button>
-        {zone && (
+        {zone ? (
+          // in the place of "Run to selected", which a run disables anyway: the toolbar keeps its width
           <button
             data-testid="stop-zone-toolbar"
             disabled={stopping}
             onClick={() => void engine.stopZone(zone)}
-            title={`End "${zone}"'s loop and use its best result so far; the rest of the run goes on`}
+            title={`End "${zone}"'s loop and use its best result so far; the rest of the run goes on (Cancel stops everything)`}
           >
-            ⏹ Stop and use best
+            Stop and use best
+          </button>
+        ) : (
+          <button
+            data-testid="run-selected"
+            disabled={running || !selection.length}
+            onClick={() => void engine.run({ targets: [...selection] })}
+            title="Run only what the selected nodes need (Shift+Ctrl+Enter)"
+          >
+            Run to selected
           </button>
         )}
+        <button data-testid="cancel" disabled={!running} onClick={() => void engine.cancel()} title="Cancel the run (Esc)">
+          ■ Cancel
+        </button>
       </div>
       <div className="group">
         <button data-testid="templates" onClick={actions.openTemplates}>

@@ -10,6 +10,7 @@ import { ViewSync } from './sync';
 import { WireLayout, wirePreset } from './wires';
 import { createMinimap } from './minimap';
 import { installBoxSelect } from './box-select';
+import { createZoneFrames } from './zone-frames';
 import type { PortalRoots } from './portal-roots';
 
 /** Where the palette opens: screen point, graph point, and the dragged socket when a wire was dropped. */
@@ -89,6 +90,11 @@ export async function createCanvas(
 
   const minimap = createMinimap(container.parentElement ?? container, container, editor, area);
   disposers.push(minimap.destroy);
+  disposers.push(createZoneFrames(container, editor, area, engine).destroy);
+  // Nodes size themselves to their content (previews, plots and folded params come and go): the
+  // arranger's resize to the size measured at layout time would freeze that, and later previews
+  // would spill out of the node over its neighbours and out of its zone's frame.
+  area.addPipe((ctx) => (ctx.type === 'noderesize' ? undefined : ctx));
   area.addPipe((ctx) => {
     const t = ctx.type;
     if (t === 'translated' || t === 'zoomed' || t === 'nodetranslated' || t === 'nodecreated' || t === 'noderemoved') minimap.invalidate();

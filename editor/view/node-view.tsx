@@ -79,6 +79,12 @@ function NodeView({ engine, view, emit }: { engine: EditorEngine; view: StudioNo
             stopped
           </span>
         )}
+        {status === 'running' && run?.iteration !== undefined && (
+          <span className="badge badge-iteration" data-testid="iteration" title={info?.zone ? 'The iteration in progress, of all' : 'Runs inside its zone: the zone\'s iteration in progress'}>
+            it. {run.iteration + 1}
+            {info?.zone && run.progress?.max ? `/${run.progress.max}` : ''}
+          </span>
+        )}
         {(status === 'running' || status === 'queued') && <Progress value={run?.progress?.value} max={run?.progress?.max} />}
       </header>
       <div className="ports">
@@ -120,7 +126,7 @@ function NodeView({ engine, view, emit }: { engine: EditorEngine; view: StudioNo
               onClick={() => void engine.stopZone(id)}
               title="End the loop after the work in progress; the best result so far flows on downstream (Cancel stops the whole run)"
             >
-              {run?.stopping ? 'stopping…' : '⏹ Stop and use best'}
+              {run?.stopping ? 'stopping…' : 'Stop and use best'}
             </button>
           </div>
         </Drag.NoDrag>
