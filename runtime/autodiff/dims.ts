@@ -94,6 +94,34 @@ export function valueOp(op: string, a?: Dim[], b?: Dim[]): { value?: number[]; s
   return f ? symInfo(Array.from({ length: n }, (_, i) => f(a[a.length === 1 ? 0 : i], b[b.length === 1 ? 0 : i]))) : {};
 }
 
+/**
+ * Equal on small int vectors, as torch exports `expand(n)` (Where(Equal(shape, -1), 1, shape)):
+ * numbers compare as numbers; a symbolic dim is a size, never negative, so it equals no
+ * negative number. 1 for true, 0 for false; undefined where any element is undecided.
+ */
+export function equalValue(a?: Dim[], b?: Dim[]): number[] | undefined {
+  if (!a || !b || (a.length !== b.length && a.length !== 1 && b.length !== 1)) return undefined;
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const [x, y] = [a[a.length === 1 ? 0 : i], b[b.length === 1 ? 0 : i]];
+    if (known(x) && known(y)) out.push(x === y ? 1 : 0);
+    else if (x !== null && y !== null && ((known(x) && x < 0) || (known(y) && y < 0))) out.push(0);
+    else if (x !== null && x === y) out.push(1);
+    else return undefined;
+  }
+  return out;
+}
+
+/** Where on small int vectors whose condition is known: the chosen elements. */
+export function whereValue(c?: number[], a?: Dim[], b?: Dim[]): { value?: number[]; sym?: Dim[] } {
+  if (!c || !a || !b) return {};
+  const n = Math.max(c.length, a.length, b.length);
+  const at = (v: Dim[] | number[], i: number) => v[v.length === 1 ? 0 : i];
+  if ([c, a, b].some((v) => v.length !== 1 && v.length !== n)) return {};
+  return symInfo(Array.from({ length: n }, (_, i) => (at(c, i) ? at(a, i) : at(b, i))));
+}
+
 /** Axes from attribute (older opsets) or from the second input (newer ones). */
 export function axesOf(node: NodeProto, get: Lookup, inputIndex = 1): number[] | undefined | null {
   const a = attrInts(node, 'axes');

@@ -4,7 +4,7 @@
 // shapes computed in the graph at run time.
 import { tensorValues, type Dim, type NodeProto, type TensorProto } from '../onnx/index';
 import { attr, attrInt, attrInts, attrStr, inputAt } from './node-attrs';
-import { BOOL, FLOATS, INT64, axesOf, broadcastDims, divDim, known, norm, prod, symInfo, symOf, tensorInfo, valueOp, type Info, type Lookup } from './dims';
+import { BOOL, FLOATS, INT64, axesOf, broadcastDims, equalValue, whereValue, divDim, known, norm, prod, symInfo, symOf, tensorInfo, valueOp, type Info, type Lookup } from './dims';
 import { blockDims, convDims, einsumDims, gatherNdDims, matmulDims, poolDims, sliceInfo, splitInfo } from './shape-ops';
 
 /** What a shape rule sees of one node: the node, its inputs' infos (x is the first), the opset. */
@@ -29,7 +29,10 @@ const variadic: ShapeRule = ({ ins, x, dtype, op }) => {
     ? x.value.map((q, i) => (op === 'Max' ? Math.max : Math.min)(q, ins[1]!.value![i])) : undefined;
   return [{ dtype, dims: broadcastDims(ins.map((i) => i?.dims ?? null)), value: op === 'Max' || op === 'Min' ? v : undefined }];
 };
-const comparison: ShapeRule = ({ ins }) => [{ dtype: BOOL, dims: broadcastDims(ins.map((i) => i?.dims ?? null)) }];
+const comparison: ShapeRule = ({ ins, op }) => [{
+  dtype: BOOL, dims: broadcastDims(ins.map((i) => i?.dims ?? null)),
+  value: op === 'Equal' && ins[0]?.dtype === INT64 ? equalValue(symOf(ins[0]), symOf(ins[1])) : undefined,
+}];
 const predicate: ShapeRule = ({ x }) => [{ dtype: BOOL, dims: x?.dims ?? null }];
 const conv: ShapeRule = ({ node, ins, x, dtype }) => [{ dtype, dims: convDims(node, x?.dims ?? null, ins[1]?.dims ?? null) }];
 const reduce: ShapeRule = ({ node, x, dtype, rank, op, get, opset }) => {
@@ -114,7 +117,10 @@ export const shapeRules: Record<string, ShapeRule> = {
   Not: predicate,
   IsNaN: predicate,
   IsInf: predicate,
-  Where: ({ ins }) => [{ dtype: ins[1]?.dtype ?? 0, dims: broadcastDims(ins.map((i) => i?.dims ?? null)) }],
+  Where: ({ ins }) => [{
+    dtype: ins[1]?.dtype ?? 0, dims: broadcastDims(ins.map((i) => i?.dims ?? null)),
+    ...(ins[1]?.dtype === INT64 ? whereValue(ins[0]?.value, symOf(ins[1]), symOf(ins[2])) : {}),
+  }],
   Cast: ({ node, x }) => {
     const to = attrInt(node, 'to', 1);
     const int = to === INT64 || to === 6;

@@ -1,15 +1,15 @@
 // Peak memory one onnxruntime-node run really allocates, for tests/autodiff/memory-plan.test.ts:
-// node measure-peak.mjs MODEL.onnx FORWARD.onnx FEEDS.json
+// node measure-peak.mjs MODEL.onnx FEEDS.json [LOCATION=FILE ...] (the model's external data files)
 // The CPU arena and memory patterns are off, so each tensor is its own allocation: the growth
 // of the process' peak RSS (reset just before) over one run is what the run held at once,
 // kernels' scratch buffers included. Prints {"peakBytes": ...}.
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 
-const [model, forward, feedsPath] = process.argv.slice(2);
+const [model, feedsPath, ...files] = process.argv.slice(2);
 const spec = JSON.parse(readFileSync(feedsPath, 'utf8'));
 const session = await ort.InferenceSession.create(readFileSync(model), {
-  externalData: [{ path: 'forward.onnx', data: readFileSync(forward) }],
+  externalData: files.map((f) => ({ path: f.slice(0, f.indexOf('=')), data: readFileSync(f.slice(f.indexOf('=') + 1)) })),
   enableCpuMemArena: false,
   enableMemPattern: false,
   intraOpNumThreads: 1,
