@@ -4,15 +4,28 @@ import type { PreviewImage, RuntimeEvent } from '../../runtime/events';
 
 export type NodeStatus = 'idle' | 'queued' | 'running' | 'done' | 'cached' | 'error' | 'stale';
 
+/**
+ * A node's progress. `at`: when the latest report came; `first`: the first report since the
+ * work (re)started, so the rate, and the time left, leave out what came before (model loading).
+ */
+export interface Progress {
+  value: number;
+  max: number;
+  at?: number;
+  first?: { value: number; at: number };
+}
+
 export interface NodeRun {
   status: NodeStatus;
-  progress?: { value: number; max: number };
+  progress?: Progress;
+  /** When it started (ms, Date.now()); for a body node, when its zone's iteration started. */
+  startedAt?: number;
   previews?: PreviewImage[];
   error?: string;
   ms?: number;
   scores?: number[];
-  /** A zone's objective per iteration, for the live loss plot. */
-  history?: { step: number; objective: number }[];
+  /** A zone's objective per iteration, for the live loss plot, with which way was better then. */
+  history?: { step: number; objective: number; goal?: 'minimize' | 'maximize' }[];
   goal?: 'minimize' | 'maximize';
   /** Files the node saved (SaveEmbedding), offered as downloads; the latest per name. */
   files?: SavedFile[];
@@ -44,6 +57,10 @@ export interface RunState {
    * zone's iterations and get no events of their own until the zone ends.
    */
   zones?: Record<string, string[]>;
+  /** The run's units (nodes outside zone bodies), for the whole run's progress. */
+  planned?: string[];
+  startedAt?: number;
+  endedAt?: number;
   /** node-done events of the last run with cached=false / cached=true. */
   executed: string[];
   cached: string[];
@@ -62,30 +79,37 @@ function patchNode(state: RunState, id: string, patch: Partial<NodeRun>): RunSta
  * A zone works on iteration `step`: it and its body nodes say so (body nodes run inside the
  * zone and would otherwise sit at "queued" for the whole loop).
  */
-function atIteration(state: RunState, zoneId: string, step: number): RunState {
+function atIteration(state: RunState, zoneId: string, step: number, at: number): RunState {
   const nodes = { ...state.nodes, [zoneId]: { ...(state.nodes[zoneId] ?? IDLE), iteration: step } };
   for (const id of state.zones?.[zoneId] ?? []) {
     const n = nodes[id] ?? IDLE;
     // a body node that failed keeps its error until the run ends
-    if (n.status !== 'error') nodes[id] = { ...n, status: 'running', iteration: step, ...(step > 0 ? { progress: undefined } : {}) };
+    if (n.status !== 'error') nodes[id] = { ...n, status: 'running', iteration: step, startedAt: at, ...(step > 0 ? { progress: undefined } : {}) };
   }
   return { ...state, nodes };
 }
 
-export function reduceRunEvent(state: RunState, ev: RuntimeEvent): RunState {
+/** Folds one runtime event into the run state; `at` is when it arrived (ms), for elapsed times and ETAs. */
+export function reduceRunEvent(state: RunState, ev: RuntimeEvent, at: number = Date.now()): RunState {
   switch (ev.type) {
     case 'run-start': {
       const nodes = { ...state.nodes };
       // Previews stay visible until replaced; status, progress and errors reset.
-      for (const id of ev.nodes) nodes[id] = { ...nodes[id], status: 'queued', progress: undefined, error: undefined };
-      return { ...state, running: true, runId: ev.runId, lastStatus: undefined, nodes, executed: [], cached: [] };
+      for (const id of ev.nodes) nodes[id] = { ...nodes[id], status: 'queued', progress: undefined, error: undefined, startedAt: undefined };
+      const inBody = new Set(Object.values(state.zones ?? {}).flat());
+      const planned = ev.nodes.filter((id) => !inBody.has(id));
+      return { ...state, running: true, runId: ev.runId, lastStatus: undefined, nodes, planned, startedAt: at, endedAt: undefined, executed: [], cached: [] };
     }
     case 'node-start': {
-      const next = patchNode(state, ev.nodeId, { status: 'running', progress: undefined, error: undefined, history: undefined, stopping: undefined, stopped: undefined });
-      return state.zones?.[ev.nodeId] ? atIteration(next, ev.nodeId, 0) : next;
+      const next = patchNode(state, ev.nodeId, { status: 'running', progress: undefined, error: undefined, history: undefined, stopping: undefined, stopped: undefined, startedAt: at });
+      return state.zones?.[ev.nodeId] ? atIteration(next, ev.nodeId, 0, at) : next;
     }
-    case 'node-progress':
-      return patchNode(state, ev.nodeId, { progress: { value: ev.value, max: ev.max } });
+    case 'node-progress': {
+      const prev = state.nodes[ev.nodeId]?.progress;
+      // a count that starts over (the next iteration of a body node) starts the rate over
+      const first = prev?.first && ev.value >= prev.value ? prev.first : { value: ev.value, at };
+      return patchNode(state, ev.nodeId, { progress: { value: ev.value, max: ev.max, at, first } });
+    }
     case 'node-preview':
       return patchNode(state, ev.nodeId, { previews: ev.images });
     case 'node-done': {
@@ -111,8 +135,8 @@ export function reduceRunEvent(state: RunState, ev: RuntimeEvent): RunState {
       return patchNode(state, ev.nodeId, { files: [...files, { name: ev.name, bytes: ev.bytes, mime: ev.mime }] });
     }
     case 'zone-iteration': {
-      const history = [...(state.nodes[ev.nodeId]?.history ?? []), { step: ev.step, objective: ev.objective }];
-      return atIteration(patchNode(state, ev.nodeId, { history, goal: ev.goal }), ev.nodeId, ev.step + 1);
+      const history = [...(state.nodes[ev.nodeId]?.history ?? []), { step: ev.step, objective: ev.objective, ...(ev.goal ? { goal: ev.goal } : {}) }];
+      return atIteration(patchNode(state, ev.nodeId, { history, goal: ev.goal }), ev.nodeId, ev.step + 1, at);
     }
     case 'pick-request':
       return patchNode(state, ev.nodeId, { pick: { round: ev.round, images: ev.images, scores: ev.scores, t: ev.t } });
@@ -125,7 +149,7 @@ export function reduceRunEvent(state: RunState, ev: RuntimeEvent): RunState {
       for (const [id, n] of Object.entries(nodes)) {
         if (n.status === 'queued' || n.status === 'running' || n.pick) nodes[id] = { ...n, status: n.status === 'queued' || n.status === 'running' ? 'idle' : n.status, progress: undefined, pick: undefined, iteration: undefined };
       }
-      return { ...state, running: false, lastStatus: ev.status, nodes };
+      return { ...state, running: false, lastStatus: ev.status, nodes, endedAt: at };
     }
     default:
       // Events from a newer runtime than this editor knows are ignored, not fatal.

@@ -6,7 +6,11 @@ export function Lightbox() {
   useEffect(() => {
     if (!state) return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') lightbox.close();
+      if (e.key === 'Escape') {
+        // closes the preview only, not also the run (Esc is Cancel elsewhere)
+        e.stopPropagation();
+        lightbox.close();
+      }
       if (e.key === 'ArrowRight') lightbox.open(state.images, (state.index + 1) % state.images.length);
       if (e.key === 'ArrowLeft') lightbox.open(state.images, (state.index + state.images.length - 1) % state.images.length);
     };

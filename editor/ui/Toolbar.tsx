@@ -1,6 +1,8 @@
 import type { EditorEngine } from '../state/engine';
 import { runningGradientZone } from '../state/zones';
 import { useEngine } from './use-engine';
+import { useNow } from './use-now';
+import { formatDuration, runTiming } from '../state/timing';
 
 export interface ToolbarActions {
   openTemplates(): void;
@@ -88,7 +90,37 @@ export function Toolbar({ engine, actions }: { engine: EditorEngine; actions: To
         </button>
       </div>
       <RuntimeStatus engine={engine} />
+      <RunBar engine={engine} />
     </header>
+  );
+}
+
+/**
+ * The whole run (editor/state/timing.ts): a bar along the toolbar's bottom edge, which costs the
+ * toolbar no width.
+ */
+function RunBar({ engine }: { engine: EditorEngine }) {
+  const run = useEngine(engine, (s) => s.run);
+  const now = useNow(run.running);
+  const t = run.running ? runTiming(run, now) : undefined;
+  if (!t) return null;
+  return (
+    <div className="run-bar" data-testid="run-progress" title={`The whole run: ${Math.round((t.fraction ?? 0) * 100)}% of its nodes done`}>
+      <span style={{ width: `${Math.round((t.fraction ?? 0) * 100)}%` }} />
+    </div>
+  );
+}
+
+/** In the run-state pill while a run goes: the time so far, and about how long is left. */
+function RunClock({ engine }: { engine: EditorEngine }) {
+  const run = useEngine(engine, (s) => s.run);
+  const t = runTiming(run, useNow(true));
+  if (!t) return <>running</>;
+  return (
+    <span title={`running: ${formatDuration(t.elapsedMs)} so far${t.etaMs !== undefined ? `, about ${formatDuration(t.etaMs)} left` : ''}`}>
+      {formatDuration(t.elapsedMs)}
+      {t.etaMs !== undefined && <span className="run-eta" data-testid="run-eta"> · ≈{formatDuration(t.etaMs)}</span>}
+    </span>
   );
 }
 
@@ -110,7 +142,7 @@ function RuntimeStatus({ engine }: { engine: EditorEngine }) {
         </span>
       ))}
       <span className={`run-state ${waiting ? 'waiting' : running ? 'running' : lastStatus ?? 'idle'}`} data-testid="run-state">
-        {waiting ? 'your pick' : running ? 'running' : lastStatus ?? 'ready'}
+        {waiting ? 'your pick' : running ? <RunClock engine={engine} /> : lastStatus ?? 'ready'}
       </span>
       <span className={`backend ${backend?.name ?? 'unknown'}`} data-testid="backend" title={backend?.notice ?? 'The backend shows after the first run'}>
         {backend ? (backend.name === 'webgpu' ? 'WebGPU' : 'wasm') : '—'}

@@ -5,8 +5,12 @@ import type { EditorEngine } from '../state/engine';
 import { nodeById } from '../state/document-ops';
 import { portLabel, portTypes, type PortSpec } from '../../runtime/node-api/ports';
 import { shallowEqualArrays, useEngine } from '../ui/use-engine';
+import { useNow } from '../ui/use-now';
+import { formatDuration, nodeTiming } from '../state/timing';
+import type { NodeRun } from '../state/run-state';
 import { PickPanel } from './pick-panel';
-import { Downloads, LossPlot, Previews } from './previews';
+import { Downloads, Previews } from './previews';
+import { LossPlot } from './loss-plot';
 import type { Schemes, StudioNode } from './rete-types';
 import { categoryColor, socketColor } from './theme';
 import { ParamWidget } from './widgets';
@@ -87,6 +91,7 @@ function NodeView({ engine, view, emit }: { engine: EditorEngine; view: StudioNo
         )}
         {(status === 'running' || status === 'queued') && <Progress value={run?.progress?.value} max={run?.progress?.max} />}
       </header>
+      {status === 'running' && <ProgressText run={run} />}
       <div className="ports">
         <div className="ports-in">
           {info &&
@@ -116,7 +121,7 @@ function NodeView({ engine, view, emit }: { engine: EditorEngine; view: StudioNo
         </div>
       )}
       {run?.pick && <PickPanel engine={engine} nodeId={id} pick={run.pick} />}
-      {run?.history && <LossPlot history={run.history} goal={run.goal} />}
+      {run?.history && <LossPlot history={run.history} result={node.params.result} />}
       {info?.zone === 'gradient' && status === 'running' && (
         <Drag.NoDrag>
           <div className="zone-actions">
@@ -174,6 +179,21 @@ function Progress({ value, max }: { value?: number; max?: number }) {
   return (
     <div className={pct === undefined ? 'progress indeterminate' : 'progress'} data-testid="progress">
       <div style={{ width: pct === undefined ? undefined : `${pct}%` }} />
+    </div>
+  );
+}
+
+/** "12/20 · 3 s · ≈ 5 s left" under a running node's header; ticks every second. */
+function ProgressText({ run }: { run: NodeRun | undefined }) {
+  const now = useNow(true);
+  const t = nodeTiming(run, now);
+  if (!t) return null;
+  const p = run?.progress;
+  return (
+    <div className="progress-text" data-testid="progress-text">
+      {p && p.max > 0 && <span>{`${p.value}/${p.max}`}</span>}
+      <span>{formatDuration(t.elapsedMs)}</span>
+      {t.etaMs !== undefined && <span data-testid="eta">≈ {formatDuration(t.etaMs)} left</span>}
     </div>
   );
 }

@@ -42,34 +42,6 @@ export function Previews({ images, compact }: { images: PreviewImage[]; compact?
   );
 }
 
-/** A zone's objective per iteration. */
-export function LossPlot({ history, goal }: { history: { step: number; objective: number }[]; goal?: 'minimize' | 'maximize' }) {
-  if (history.length < 1) return null;
-  const w = 200;
-  const h = 56;
-  const ys = history.map((p) => p.objective);
-  const lo = Math.min(...ys);
-  const hi = Math.max(...ys);
-  const span = hi - lo || 1;
-  const n = Math.max(history.length - 1, 1);
-  const points = history.map((p, i) => `${((i / n) * w).toFixed(1)},${(h - 4 - ((p.objective - lo) / span) * (h - 8)).toFixed(1)}`);
-  const last = ys[ys.length - 1];
-  return (
-    <div className="plot" data-testid="loss-plot">
-      <svg viewBox={`0 0 ${w} ${h}`} preserveAspectRatio="none">
-        <polyline points={points.join(' ')} />
-      </svg>
-      <div className="plot-legend">
-        <span>
-          step {history[history.length - 1].step}
-          {goal ? ` · ${goal}` : ''}
-        </span>
-        <span>{last.toPrecision(4)}</span>
-      </div>
-    </div>
-  );
-}
-
 /** Files a node saved (SaveEmbedding in the browser): one download link each. */
 export function Downloads({ files }: { files: SavedFile[] }) {
   const [urls, setUrls] = useState<string[]>([]);

@@ -59,7 +59,28 @@ describe('a zone run', () => {
     expect(await page.textContent(`${frame} .zone-frame-title`)).toMatch(/iteration \d+ of 10001/);
     // the toolbar offers the same stop while the zone runs
     expect(await page.locator('[data-testid=stop-zone-toolbar]').count()).toBe(1);
-    await expect.poll(history, { timeout: RUN_MS }).toBeGreaterThanOrEqual(2);
+    await expect.poll(history, { timeout: RUN_MS }).toBeGreaterThanOrEqual(3);
+    // the whole run's progress in the toolbar, and the running zone's own, with times
+    await page.locator('[data-testid=run-progress]').waitFor();
+    await page.locator(`${nodeSel('optimize')} [data-testid=progress-text]`).waitFor();
+    expect(await page.textContent(`${nodeSel('optimize')} [data-testid=progress-text]`)).toMatch(/\d+\/10001.*\d+ s/);
+    await page.locator('[data-testid=run-eta]').waitFor();
+
+    // the loss plot: what "better" means, the best step, the value under the pointer, a large view
+    const plot = `${nodeSel('optimize')} [data-testid=loss-plot]`;
+    expect(await page.textContent(`${plot} [data-testid=plot-label]`)).toBe('higher is better');
+    expect(await page.locator(`${plot} [data-testid=plot-best]`).count()).toBe(1);
+    const svg = await box(`${plot} svg`);
+    await page.mouse.move(svg.x + svg.width * 0.2, svg.y + svg.height / 2);
+    await page.mouse.move(svg.x + svg.width * 0.21, svg.y + svg.height / 2);
+    await expect.poll(() => page.textContent(`${plot} [data-testid=plot-value]`)).toMatch(/^step 0: /);
+    await page.mouse.click(svg.x + svg.width / 2, svg.y + svg.height / 2);
+    await page.locator('[data-testid=plot-dialog]').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('[data-testid=plot-dialog]').count()).toBe(0);
+    // that Esc closed the view only: the run goes on
+    expect(await page.evaluate(() => window.studio!.engine.state.run.running)).toBe(true);
+
     await page.click(`${nodeSel('optimize')} [data-testid=stop-zone]`);
     await page.waitForFunction(() => !window.studio!.engine.state.run.running, null, { timeout: RUN_MS });
 
