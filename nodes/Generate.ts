@@ -6,6 +6,8 @@ import type { EmbeddingValue, ImageValue, LatentValue, SeedsValue } from '../run
 import { generateVjp, rememberForward } from '../runtime/diffusion-vjp/generate-vjp';
 import { latentShape } from '../runtime/models/pipeline/noise';
 import { checkGenerateSize } from '../runtime/models/pipeline/budget';
+import type { LivePreviewMode } from '../runtime/models/pipeline/latent-preview';
+import type { Tensor } from '../runtime/values/types';
 
 const MAX_SEED = 2 ** 32 - 1;
 
@@ -79,6 +81,13 @@ export const Generate = defineNode({
       max: 500,
       doc: 'Gradients (inside a GradientStep zone) flow through the decoder and this many last denoising steps; 0: all steps for few-step schedules (8 or fewer), else the last one (the paper).',
     },
+    preview: {
+      kind: 'enum',
+      options: ['projection', 'decode', 'off'],
+      default: 'projection',
+      doc: "Live preview while denoising: projection, a cheap latent-to-RGB map fitted to this model's VAE (latent resolution); decode, the VAE itself (costs a decode each time); off.",
+    },
+    previewEvery: { kind: 'number', default: 2, integer: true, min: 1, max: 500, doc: 'Show the live preview after every this many denoising steps.' },
   },
   async run(ctx, inputs, p) {
     const model = modelOf(inputs.model);
@@ -114,6 +123,16 @@ export const Generate = defineNode({
       height,
       latentStep: p.latentStep,
       onStep: (done, total) => ctx.progress(done, total),
+      ...(p.preview === 'off'
+        ? {}
+        : {
+            preview: {
+              mode: p.preview as LivePreviewMode,
+              every: p.previewEvery,
+              emit: (images: Tensor, done: number, total: number) =>
+                ctx.preview({ kind: 'Image', tensor: images, labels: Array.from({ length: images.dims[0] }, () => `step ${done}/${total}`) }),
+            },
+          }),
       signal: ctx.signal,
       // inside a zone body a backward pass follows: keep the steps for it
       record: ctx.step !== undefined,

@@ -25,7 +25,7 @@ const fakeModel = {
 } as unknown as DiffusionModel;
 const model: Value = { kind: 'Model', id: 'm', handle: fakeModel };
 const embedding = (batch: number): EmbeddingValue => ({ kind: 'Embedding', model: 'm', tensor: { dims: [batch, 77, 768], data: new Float32Array(0) } });
-const generateParams = { seed: 0, steps: 20, guidance: 7.5, scheduler: 'euler', width: 0, height: 0, latentStep: -1, gradientSteps: 0 };
+const generateParams = { seed: 0, steps: 20, guidance: 7.5, scheduler: 'euler', width: 0, height: 0, latentStep: -1, gradientSteps: 0, preview: 'off', previewEvery: 2 };
 
 describe('bounded work, refused before it starts', () => {
   it('Generate refuses prompts x seeds past the batch limit, with both counts', async () => {

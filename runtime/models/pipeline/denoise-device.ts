@@ -4,7 +4,7 @@ import { Session, type HostTensor } from '../../ort/session';
 import type { Scheduler } from '../../schedulers';
 import type { Tensor } from '../../values/types';
 import type { DiffusionModel } from '../model';
-import { MAX_UNET_ROWS, lastStep, timestepTensor, type Conditioning, type DenoiseOptions, type StepRecord } from './denoise';
+import { MAX_UNET_ROWS, lastStep, previewDue, timestepTensor, type Conditioning, type DenoiseOptions, type StepRecord } from './denoise';
 import { buildStepGraph, stepInputNames, type StepGraphKind } from './step-graph';
 import { concatRows } from './tensor-util';
 import { yieldToHost } from '../../host/yield';
@@ -107,6 +107,11 @@ export async function denoiseOnDevice(
       if (options.record) {
         const [latent, eps] = await Promise.all([peekFloat32(x), peekFloat32(r.eps)]);
         records.push({ index: i, timestep, inputScale: scheduler.scaleModelInput(i), latent: latent.data, modelOutput: eps.data });
+      }
+      if (previewDue(options, i, last)) {
+        // the one read back from the device between steps, and only every few steps
+        const [latent, eps] = await Promise.all([peekFloat32(x), peekFloat32(r.eps)]);
+        await options.preview!.onStep(i, { dims: noise.dims, data: latent.data }, eps.data, last + 1);
       }
       drop(x);
       x = r.x_next;

@@ -33,8 +33,17 @@ export interface DenoiseOptions {
   /** Keep a StepRecord per step (costs one latent copy per step). */
   record?: boolean;
   onStep?(done: number, total: number): void;
+  /**
+   * Live previews (latent-preview.ts): after every `every`-th step but the last, `onStep` gets
+   * x_i and the guided model output at it; the loop waits for it (a preview is cheap or asked for).
+   */
+  preview?: { every: number; onStep(i: number, sample: Tensor, output: Float32Array, total: number): Promise<void> };
   signal?: AbortSignal;
 }
+
+/** True when the preview hook wants step i (0-based) of `last + 1`. */
+export const previewDue = (options: DenoiseOptions, i: number, last: number): boolean =>
+  !!options.preview && i < last && (i + 1) % options.preview.every === 0;
 
 /** Largest UNet batch we send at once when the model leaves the batch dim free. */
 export const MAX_UNET_ROWS = 32;
@@ -115,6 +124,7 @@ export async function denoise(
     const timestep = scheduler.timesteps[i];
     const eps = await predictNoise(model, { dims: noise.dims, data: scale(x, inputScale) }, timestep, c);
     if (options.record) records.push({ index: i, timestep, inputScale, latent: x, modelOutput: eps });
+    if (previewDue(options, i, last)) await options.preview!.onStep(i, { dims: noise.dims, data: x }, eps, last + 1);
     x = scheduler.step(i, eps, x, state);
     options.onStep?.(i + 1, last + 1);
   }

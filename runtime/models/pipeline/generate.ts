@@ -7,6 +7,7 @@ import { canDenoiseOnDevice, denoiseOnDevice } from './denoise-device';
 import { encodePrompts } from './encode';
 import { initialNoise, latentShape } from './noise';
 import { gatherRows } from './tensor-util';
+import { livePreview, type LivePreviewMode } from './latent-preview';
 
 export { encodePrompts } from './encode';
 export { denoise, predictNoise, type Conditioning, type DenoiseOptions, type StepRecord } from './denoise';
@@ -35,6 +36,8 @@ export interface GenerateRequest {
    */
   onDevice?: boolean;
   onStep?(done: number, total: number): void;
+  /** Live previews while denoising (latent-preview.ts): images after every `every` steps. */
+  preview?: { mode: LivePreviewMode; every: number; emit(images: Tensor, done: number, total: number): void };
   signal?: AbortSignal;
 }
 
@@ -93,6 +96,7 @@ export async function generate(model: DiffusionModel, req: GenerateRequest): Pro
     stopAfter,
     record: req.record,
     onStep: req.onStep,
+    ...(req.preview ? { preview: livePreview(model, scheduler, req.preview) } : {}),
     signal: req.signal,
   });
   req.signal?.throwIfAborted();
