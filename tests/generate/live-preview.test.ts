@@ -110,6 +110,15 @@ describe('live previews on the built-in model', () => {
     expect(seen).toEqual([{ done: 4, total: 8, dims: [2, 3, 64, 64] }]);
   });
 
+  it('on the device path (latents kept in the backend\'s buffers) previews the same images', async () => {
+    const shown: Float32Array[][] = [[], []];
+    for (const [k, onDevice] of [false, true].entries()) {
+      await generate(model, await request({ onDevice, preview: { mode: 'projection', every: 2, emit: (images: Tensor) => shown[k].push(images.data) } }));
+    }
+    expect(shown[1]).toHaveLength(3);
+    shown[1].forEach((data, i) => data.forEach((v, j) => expect(v).toBeCloseTo(shown[0][i][j], 3)));
+  });
+
   it('previews the image forming: the predicted image at a late step is close to the final one', async () => {
     const final = await generate(model, await request({}));
     let late: Tensor | undefined;
