@@ -1,6 +1,7 @@
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { RuntimeApi } from '../runtime/api/protocol';
 import { autosave, openGraphStore } from './state/autosave';
+import { openRunStore } from './state/run-store';
 import { EditorEngine } from './state/engine';
 import { emptyDocument } from './state/document-ops';
 import { parseDocument } from './state/graph-file';
@@ -25,6 +26,12 @@ export async function boot(): Promise<{ engine: EditorEngine; dispose(): Promise
     engine.load(first?.ok ? first.doc : emptyDocument(), { fresh: true });
   }
 
+  // the last runs' outputs come back with the graph: stale where it changed since
+  const runs = await openRunStore().catch((e) => (console.warn('no IndexedDB: runs are not kept', e), undefined));
+  const last = await runs?.latest().catch(() => undefined);
+  if (last) engine.restoreRun(last);
+  const unkeep = runs && engine.onRunEnd((run) => void runs.put(run).catch((e) => console.warn('keeping the run failed', e)));
+
   const saver = store && autosave(store, (onChange) => engine.onDocChange(onChange));
   const onHide = () => void saver?.flush();
   const onVisibility = () => document.visibilityState === 'hidden' && onHide();
@@ -37,6 +44,8 @@ export async function boot(): Promise<{ engine: EditorEngine; dispose(): Promise
       document.removeEventListener('visibilitychange', onVisibility);
       await saver?.dispose();
       store?.close();
+      unkeep?.();
+      runs?.close();
       runtime[releaseProxy]();
       worker.terminate();
     },

@@ -1,35 +1,24 @@
 import type { GraphDocument, GraphEdge, GraphNode } from '../../runtime/graph/document';
 import type { NodeTypeInfo } from '../../runtime/node-api/node-type-info';
-import type { Problem, RuntimeEvent } from '../../runtime/events';
+import type { RuntimeEvent } from '../../runtime/events';
 import type { RunOptions, RuntimeApi } from '../../runtime/api/protocol';
 import { copyNodes, pasteNodes } from './clipboard';
 import * as ops from './document-ops';
 import { changedNodes } from './document-ops';
 import { parseGraphFile, type ParsedFile } from './graph-file';
 import { History } from './history';
-import { clearPick, initialRunState, markStale, markStopping, pruneRunState, reduceRunEvent, type RunState } from './run-state';
+import { initialRunState, markStale, pruneRunState } from './run-state';
+import { RunControl } from './run-control';
+import type { KeptRun } from './kept-runs';
 import { checkConnection, firstFittingEdge, type ConnectCheck } from './sockets';
-import { zoneBodies } from './zones';
 
 /**
  * The editor engine: document, selection, undo, clipboard, runs. Plain TypeScript, no React and
  * no DOM; the UI reads `state` (replaced, never mutated, on every change) and calls methods.
  */
 
-export interface EditorState {
-  doc: GraphDocument;
-  selection: readonly string[];
-  run: RunState;
-  /** Validation messages of the last import or run, shown until dismissed. */
-  problems: Problem[];
-  /** What produced `problems`: an import leaves the graph untouched, a run did not start. */
-  problemsFrom?: 'import' | 'run';
-  /** A short-lived notice such as a refused connection. */
-  hint?: { message: string; id: number };
-  types: readonly NodeTypeInfo[];
-  canUndo: boolean;
-  canRedo: boolean;
-}
+import type { EditorState } from './editor-state';
+export type { EditorState };
 
 export interface EngineOptions {
   runtime: RuntimeApi;
@@ -46,13 +35,17 @@ export class EditorEngine {
   private readonly docListeners = new Set<(doc: GraphDocument) => void>();
   private readonly history: History<GraphDocument>;
   private readonly runtime: RuntimeApi;
-  private readonly wrap: NonNullable<EngineOptions['wrapCallback']>;
+  private readonly runs: RunControl;
   private typeMap = new Map<string, NodeTypeInfo>();
   private hintId = 0;
 
   constructor(options: EngineOptions) {
     this.runtime = options.runtime;
-    this.wrap = options.wrapCallback ?? ((cb) => cb);
+    this.runs = new RunControl(options.runtime, options.wrapCallback ?? ((cb) => cb), {
+      get: () => this.current,
+      set: (patch) => this.set(patch),
+      typeOf: (t) => this.typeOf(t),
+    });
     this.history = new History<GraphDocument>(500, 1500, options.now);
     this.current = {
       doc: ops.emptyDocument(),
@@ -122,6 +115,7 @@ export class EditorEngine {
       canUndo: this.history.canUndo,
       canRedo: this.history.canRedo,
     });
+    this.runs.docChanged(next);
   }
 
   private hint(message: string): void {
@@ -269,33 +263,18 @@ export class EditorEngine {
     if (this.current.problems.length) this.set({ problems: [] });
   }
 
-  // ---- running ----
+  // ---- running (editor/state/run-control.ts) ----
 
-  /**
-   * Runs the graph (or only what `targets` need) in one round trip: the runtime validates, and an
-   * invalid graph comes back with its problems in the summary. Events update `state.run`.
-   */
-  async run(options: RunOptions = {}): Promise<void> {
-    if (this.current.run.running) return;
-    const doc = this.doc;
-    const zones = Object.fromEntries(zoneBodies(doc, (t) => this.typeOf(t)));
-    this.set({ run: { ...this.current.run, running: true, zones }, problems: [] });
-    try {
-      const summary = await this.runtime.run(doc, options, this.wrap((ev) => this.onRuntimeEvent(ev)));
-      if (summary.problems?.length) this.set({ problems: summary.problems, problemsFrom: 'run' });
-    } catch (e) {
-      this.set({ problems: [{ message: `run failed: ${(e as Error).message ?? e}` }], problemsFrom: 'run' });
-    } finally {
-      if (this.current.run.running) this.set({ run: { ...this.current.run, running: false } });
-    }
-  }
-
-  /** Answers a Pick zone: move toward candidate `index` by `t`, or finish. */
-  async choose(nodeId: string, choice: { index: number; t: number } | { done: true }): Promise<boolean> {
-    if (!this.runtime.choose) return false;
-    this.set({ run: clearPick(this.current.run, nodeId) });
-    return this.runtime.choose(nodeId, choice);
-  }
+  run = (options: RunOptions = {}): Promise<void> => this.runs.run(options);
+  choose = (nodeId: string, choice: { index: number; t: number } | { done: true }): Promise<boolean> => this.runs.choose(nodeId, choice);
+  stopZone = (nodeId: string): Promise<boolean> => this.runs.stopZone(nodeId);
+  cancel = (): Promise<void> => this.runs.cancel();
+  /** Events also arrive outside runs (backend detection, model loading). */
+  onRuntimeEvent = (ev: RuntimeEvent): void => this.runs.onRuntimeEvent(ev);
+  /** Called with what each finished run showed, to keep it (editor/state/run-store.ts). */
+  onRunEnd = (listener: (run: KeptRun) => void): (() => void) => this.runs.onRunEnd(listener);
+  /** Shows a kept run's outputs again, stale where the graph changed since. */
+  restoreRun = (kept: KeptRun): void => this.runs.restore(kept);
 
   /**
    * Makes a local model folder loadable (when the runtime supports it) and points the selected
@@ -314,23 +293,4 @@ export class EditorEngine {
     else this.hint(`Folder ready: set a Model node's source to "${source}"`);
     return source;
   }
-
-  /**
-   * "Stop and use best" on a running zone: it ends its loop and its best result flows on
-   * downstream (the run goes on). False when the zone is not running or the runtime cannot.
-   */
-  async stopZone(nodeId: string): Promise<boolean> {
-    if (!this.runtime.stopZone || this.current.run.nodes[nodeId]?.status !== 'running') return false;
-    this.set({ run: markStopping(this.current.run, nodeId) });
-    return this.runtime.stopZone(nodeId);
-  }
-
-  async cancel(): Promise<void> {
-    if (this.current.run.running) await this.runtime.cancel();
-  }
-
-  /** Events also arrive outside runs (backend detection, model loading). */
-  onRuntimeEvent = (ev: RuntimeEvent): void => {
-    this.set({ run: reduceRunEvent(this.current.run, ev) });
-  };
 }

@@ -167,7 +167,10 @@ export function clearPick(state: RunState, nodeId: string): RunState {
   return state.nodes[nodeId]?.pick ? patchNode(state, nodeId, { pick: undefined }) : state;
 }
 
-/** Marks nodes whose inputs or params changed since they last ran (their result is out of date). */
+/**
+ * Marks nodes whose inputs or params changed since they last ran (their result is out of date).
+ * A failed one loses its error badge: the edit may be the fix, and the next run will tell.
+ */
 export function markStale(state: RunState, ids: Iterable<string>): RunState {
   let nodes: Record<string, NodeRun> | undefined;
   for (const id of ids) {
@@ -175,6 +178,9 @@ export function markStale(state: RunState, ids: Iterable<string>): RunState {
     if (n && (n.status === 'done' || n.status === 'cached')) {
       nodes ??= { ...state.nodes };
       nodes[id] = { ...n, status: 'stale' };
+    } else if (n?.status === 'error') {
+      nodes ??= { ...state.nodes };
+      nodes[id] = { ...n, status: n.previews?.length ? 'stale' : 'idle', error: undefined };
     }
   }
   return nodes ? { ...state, nodes } : state;

@@ -98,13 +98,16 @@ describe('run state', () => {
     expect(s).toBe(initialRunState);
   });
 
-  it('only marks finished nodes stale', () => {
+  it('marks finished nodes stale, and a failed one loses its error badge (the edit may be the fix)', () => {
     let s = reduceRunEvent(initialRunState, ev({ type: 'node-done', nodeId: 'a', cached: false, ms: 1 }));
     s = reduceRunEvent(s, ev({ type: 'node-error', nodeId: 'b', message: 'boom' }));
+    s = reduceRunEvent(s, ev({ type: 'node-error', nodeId: 'd', message: 'boom' }));
     s = markStale(s, ['a', 'b', 'c']);
     expect(s.nodes.a.status).toBe('stale');
-    expect(s.nodes.b.status).toBe('error');
+    expect(s.nodes.b).toMatchObject({ status: 'idle', error: undefined });
     expect(s.nodes.c).toBeUndefined();
+    // not touched by the edit: still failed
+    expect(s.nodes.d.status).toBe('error');
   });
 });
 
