@@ -2,6 +2,7 @@ import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { RuntimeApi } from '../runtime/api/protocol';
 import { autosave, openGraphStore } from './state/autosave';
 import { openRunStore } from './state/run-store';
+import { loadChoices, saveChoices } from './state/backend-choice';
 import { EditorEngine } from './state/engine';
 import { emptyDocument } from './state/document-ops';
 import { parseDocument } from './state/graph-file';
@@ -16,6 +17,14 @@ export async function boot(): Promise<{ engine: EditorEngine; dispose(): Promise
   const runtime: Remote<RuntimeApi> = wrap<RuntimeApi>(worker);
   const engine = new EditorEngine({ runtime: runtime as unknown as RuntimeApi, wrapCallback: (cb) => proxy(cb) });
   await engine.loadNodeTypes();
+  // models pinned to a backend in an earlier session, before anything loads
+  for (const [source, choice] of Object.entries(loadChoices())) await engine.setBackendChoice(source, choice);
+  let pinned = engine.state.backendChoices;
+  const unpin = engine.subscribe(() => {
+    if (engine.state.backendChoices === pinned) return;
+    pinned = engine.state.backendChoices;
+    saveChoices(pinned);
+  });
 
   const store = await openGraphStore().catch((e) => (console.warn('no IndexedDB: autosave off', e), undefined));
   const saved = await store?.load().catch(() => undefined);
@@ -45,6 +54,7 @@ export async function boot(): Promise<{ engine: EditorEngine; dispose(): Promise
       await saver?.dispose();
       store?.close();
       unkeep?.();
+      unpin();
       runs?.close();
       runtime[releaseProxy]();
       worker.terminate();

@@ -30,8 +30,21 @@ export type RuntimeEvent =
    * `t`, Next/Done; answer with RuntimeApi.choose(nodeId, choice). See runtime/zones/pick-broker.ts.
    */
   | { type: 'pick-request'; nodeId: string; round: number; images: PreviewImage[]; scores?: number[]; t: number }
-  /** Where models run (runtime/ort/backend.ts): `native` (with its device) only in Node hosts. */
-  | { type: 'backend'; name: 'webgpu' | 'wasm' | 'native'; device?: 'cuda' | 'cpu'; notice?: string }
+  /**
+   * Where models run (runtime/ort/backend.ts): `native` (with its device) only in Node hosts.
+   * With `source`: where that model runs and, in `reason` (short) and `notice`, why: measured
+   * (`timings`: one UNet step, ms), a software adapter, or a person's choice (RuntimeApi.setBackend).
+   */
+  | {
+      type: 'backend';
+      name: 'webgpu' | 'wasm' | 'native';
+      device?: 'cuda' | 'cpu';
+      notice?: string;
+      source?: string;
+      reason?: string;
+      adapter?: { label: string; software: boolean };
+      timings?: { webgpu: number; wasm: number };
+    }
   | { type: 'model-progress'; source: string; loaded: number; total: number }
   /**
    * A node saved a file (SaveEmbedding) on a host without a file system (the browser): the

@@ -31,6 +31,7 @@ export function exposeRuntime(runtime: Runtime, endpoint: Comlink.Endpoint = sel
     stopZone: (nodeId) => runtime.stopZone(nodeId),
     registerFolder: (name, folder) => runtime.registerFolder(name, folder),
     choose: (nodeId, choice) => runtime.choose(nodeId, choice),
+    setBackend: (source, choice) => runtime.setBackend(source, choice),
   };
   Comlink.expose(api, endpoint);
 }

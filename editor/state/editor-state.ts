@@ -17,4 +17,6 @@ export interface EditorState {
   types: readonly NodeTypeInfo[];
   canUndo: boolean;
   canRedo: boolean;
+  /** Models pinned to a backend in the toolbar, by source (the rest are measured: `auto`). */
+  backendChoices: Readonly<Record<string, 'webgpu' | 'wasm'>>;
 }

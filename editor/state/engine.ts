@@ -10,6 +10,7 @@ import { History } from './history';
 import { initialRunState, markStale, pruneRunState } from './run-state';
 import { RunControl } from './run-control';
 import type { KeptRun } from './kept-runs';
+import type { BackendChoice } from './backend-choice';
 import { checkConnection, firstFittingEdge, type ConnectCheck } from './sockets';
 
 /**
@@ -55,6 +56,7 @@ export class EditorEngine {
       types: [],
       canUndo: false,
       canRedo: false,
+      backendChoices: {},
     };
   }
 
@@ -133,7 +135,8 @@ export class EditorEngine {
       return;
     }
     this.commit(doc, 'Open graph');
-    this.set({ run: { ...initialRunState, backend: this.current.run.backend, models: this.current.run.models } });
+    const { backend, backends, models } = this.current.run;
+    this.set({ run: { ...initialRunState, backend, backends, models } });
   }
 
   /** Imports a file (JSON or PNG with a graph); on problems the current graph stays as it is. */
@@ -275,6 +278,8 @@ export class EditorEngine {
   onRunEnd = (listener: (run: KeptRun) => void): (() => void) => this.runs.onRunEnd(listener);
   /** Shows a kept run's outputs again, stale where the graph changed since. */
   restoreRun = (kept: KeptRun): void => this.runs.restore(kept);
+  /** Where model `source` runs: measured (`auto`) or pinned; see RuntimeApi.setBackend. */
+  setBackendChoice = (source: string, choice: BackendChoice): Promise<void> => this.runs.setBackendChoice(source, choice);
 
   /**
    * Makes a local model folder loadable (when the runtime supports it) and points the selected

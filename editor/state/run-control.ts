@@ -6,6 +6,7 @@ import type { EditorState } from './editor-state';
 import { keepRun, restoreRun, type KeptRun } from './kept-runs';
 import { clearPick, markStopping, reduceRunEvent } from './run-state';
 import { zoneBodies } from './zones';
+import type { BackendChoice } from './backend-choice';
 
 /** What run control needs of the engine: its state, a way to change it, and the node types. */
 export interface RunHost {
@@ -81,6 +82,13 @@ export class RunControl {
     if (!this.runtime.stopZone || run.nodes[nodeId]?.status !== 'running') return false;
     this.host.set({ run: markStopping(run, nodeId) });
     return this.runtime.stopZone(nodeId);
+  }
+
+  /** Pins model `source` to a backend, or back to `auto`; the runtime reloads it at its next use. */
+  async setBackendChoice(source: string, choice: BackendChoice): Promise<void> {
+    const { [source]: _old, ...rest } = this.host.get().backendChoices;
+    this.host.set({ backendChoices: choice === 'auto' ? rest : { ...rest, [source]: choice } });
+    await this.runtime.setBackend?.(source, choice);
   }
 
   async cancel(): Promise<void> {

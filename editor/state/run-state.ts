@@ -39,6 +39,9 @@ export interface NodeRun {
   iteration?: number;
 }
 
+type BackendEvent = Extract<RuntimeEvent, { type: 'backend' }>;
+export type BackendInfo = Pick<BackendEvent, 'name' | 'notice' | 'reason' | 'timings' | 'source'>;
+
 export interface SavedFile {
   name: string;
   bytes: Uint8Array;
@@ -49,7 +52,9 @@ export interface RunState {
   running: boolean;
   runId?: number;
   lastStatus?: 'ok' | 'error' | 'cancelled';
-  backend?: { name: Extract<RuntimeEvent, { type: 'backend' }>['name']; notice?: string };
+  /** Where models run: the latest word, and per model source (editor/ui/BackendPill.tsx). */
+  backend?: BackendInfo;
+  backends?: Record<string, BackendInfo>;
   models: Record<string, { loaded: number; total: number }>;
   nodes: Record<string, NodeRun>;
   /**
@@ -140,8 +145,10 @@ export function reduceRunEvent(state: RunState, ev: RuntimeEvent, at: number = D
     }
     case 'pick-request':
       return patchNode(state, ev.nodeId, { pick: { round: ev.round, images: ev.images, scores: ev.scores, t: ev.t } });
-    case 'backend':
-      return { ...state, backend: { name: ev.name, notice: ev.notice } };
+    case 'backend': {
+      const info: BackendInfo = { name: ev.name, notice: ev.notice, reason: ev.reason, timings: ev.timings, source: ev.source };
+      return { ...state, backend: info, ...(ev.source ? { backends: { ...state.backends, [ev.source]: info } } : {}) };
+    }
     case 'model-progress':
       return { ...state, models: { ...state.models, [ev.source]: { loaded: ev.loaded, total: ev.total } } };
     case 'run-end': {

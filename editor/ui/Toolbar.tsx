@@ -2,6 +2,7 @@ import type { EditorEngine } from '../state/engine';
 import { runningGradientZone } from '../state/zones';
 import { useEngine } from './use-engine';
 import { useNow } from './use-now';
+import { BackendPill } from './BackendPill';
 import { formatDuration, runTiming } from '../state/timing';
 
 export interface ToolbarActions {
@@ -125,7 +126,6 @@ function RunClock({ engine }: { engine: EditorEngine }) {
 }
 
 function RuntimeStatus({ engine }: { engine: EditorEngine }) {
-  const backend = useEngine(engine, (s) => s.run.backend);
   const models = useEngine(engine, (s) => s.run.models);
   const running = useEngine(engine, (s) => s.run.running);
   const lastStatus = useEngine(engine, (s) => s.run.lastStatus);
@@ -144,9 +144,7 @@ function RuntimeStatus({ engine }: { engine: EditorEngine }) {
       <span className={`run-state ${waiting ? 'waiting' : running ? 'running' : lastStatus ?? 'idle'}`} data-testid="run-state">
         {waiting ? 'your pick' : running ? <RunClock engine={engine} /> : lastStatus ?? 'ready'}
       </span>
-      <span className={`backend ${backend?.name ?? 'unknown'}`} data-testid="backend" title={backend?.notice ?? 'The backend shows after the first run'}>
-        {backend ? (backend.name === 'webgpu' ? 'WebGPU' : 'wasm') : '—'}
-      </span>
+      <BackendPill engine={engine} />
     </div>
   );
 }

@@ -32,4 +32,11 @@ export interface RuntimeApi {
    * reload. Absent on runtimes without model loading.
    */
   registerFolder?(name: string, folder: FileSystemDirectoryHandle | File[]): Promise<{ source: string }>;
+  /**
+   * Where model `source` runs: `auto` (measured when it loads, where both WebGPU and wasm can
+   * run it) or pinned to `webgpu` or `wasm`. Takes effect at its next load (a loaded model is
+   * released, so the next run reloads it); the editor remembers the choice and sends it again
+   * after a reload. Absent on runtimes without model loading.
+   */
+  setBackend?(source: string, choice: 'auto' | 'webgpu' | 'wasm'): Promise<void>;
 }

@@ -76,6 +76,19 @@ export class Runtime implements RuntimeApi {
     return job;
   }
 
+  /** See RuntimeApi.setBackend. Queued like a run: a graph running now may be using the model. */
+  setBackend(source: string, choice: 'auto' | 'webgpu' | 'wasm'): Promise<void> {
+    const models = this.options.services.models;
+    if (!models) return Promise.reject(new Error('this runtime has no model service to choose backends for'));
+    const job = this.queue.then(async () => {
+      await models.setBackendChoice(source, choice);
+      // cached results hold the released model
+      this.cache.clear();
+    });
+    this.queue = job.catch(() => undefined);
+    return job;
+  }
+
   /** See RuntimeApi.choose: a person's answer to a `pick-request`. */
   async choose(nodeId: string, choice: PickChoice): Promise<boolean> {
     return this.picks.answer(nodeId, choice);

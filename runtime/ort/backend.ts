@@ -14,6 +14,8 @@ export interface Backend {
   device?: NativeDevice;
   /** Set when we fell back from the backend that was wanted: shown to the user. */
   notice?: string;
+  /** webgpu only: the adapter, and whether it is a software one (SwiftShader, llvmpipe) running on the CPU. */
+  adapter?: { label: string; software: boolean };
 }
 
 /** How errors and the CLI name a backend: "wasm", "webgpu", "native (cuda)". */

@@ -27,6 +27,24 @@ export interface GpuLike {
   requestAdapter(): Promise<unknown>;
 }
 
+interface AdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+}
+
+const SOFTWARE = /swiftshader|llvmpipe|lavapipe|software|basic render|warp/i;
+
+/**
+ * What an adapter is, from `isFallbackAdapter` and `adapter.info`: a software one emulates the
+ * GPU on the CPU (Chromium's SwiftShader), where wasm is usually much faster.
+ */
+export function describeAdapter(adapter: unknown): { label: string; software: boolean } {
+  const a = (adapter ?? {}) as AdapterLike;
+  const info = a.info ?? {};
+  const label = [info.description, info.vendor, info.architecture].filter((s) => typeof s === 'string' && s.length > 0).join(' / ') || 'unnamed adapter';
+  return { label, software: a.isFallbackAdapter === true || SOFTWARE.test(label) };
+}
+
 /**
  * WebGPU where there is an adapter, otherwise wasm. `prefer` lets tests and the benchmark pin
  * a backend, and Node hosts ask for `native` (runtime/ort/native-choice.ts); `gpu` defaults
@@ -37,7 +55,8 @@ export async function chooseBackend(prefer?: BackendName, gpu = (globalThis.navi
   if (prefer === 'wasm' || (isNode && !gpu)) return { name: 'wasm' };
   if (!gpu) return { name: 'wasm', notice: 'WebGPU is not available in this browser: running on the CPU (wasm), which is much slower.' };
   try {
-    if (await gpu.requestAdapter()) return { name: 'webgpu' };
+    const adapter = await gpu.requestAdapter();
+    if (adapter) return { name: 'webgpu', adapter: describeAdapter(adapter) };
     return { name: 'wasm', notice: 'WebGPU found no usable GPU adapter: running on the CPU (wasm), which is much slower.' };
   } catch (error) {
     return { name: 'wasm', notice: `WebGPU failed to start (${String(error)}): running on the CPU (wasm), which is much slower.` };

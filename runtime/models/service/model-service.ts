@@ -6,6 +6,10 @@ import { httpFolderFiles, type HttpFilesOptions } from '../files/http';
 import { loadModel } from '../loader';
 import type { DiffusionModel } from '../model';
 import { checkFolderName, parseSource } from '../files/source';
+import { decideBackend, TRIAL_MAX_BYTES } from './backend-trial';
+
+/** A person's pick for one model: `auto` measures (browser) or takes the host's backend. */
+export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
 
 export type ModelEvent = Extract<RuntimeEvent, { type: 'backend' | 'model-progress' }>;
 
@@ -32,6 +36,7 @@ export class ModelService {
   private readonly folders = new Map<string, ModelFiles>();
   private readonly listeners = new Set<(event: ModelEvent) => void>();
   private backend?: Promise<Backend>;
+  private readonly choices = new Map<string, Exclude<BackendChoice, 'auto'>>();
 
   constructor(private readonly options: ModelServiceOptions) {
     configureOrt({ wasmPaths: options.wasmPaths });
@@ -45,6 +50,16 @@ export class ModelService {
    */
   async registerFolder(name: string, folder: PickedFolder | ModelFiles): Promise<void> {
     const source = this.setFolder(name, folder);
+    await this.evict(source);
+  }
+
+  /**
+   * Where `source` runs from now on: `auto` (in a browser with WebGPU, measured when the model
+   * loads) or pinned. A model loaded on another backend is released; the next load obeys.
+   */
+  async setBackendChoice(source: string, choice: BackendChoice): Promise<void> {
+    if (choice === 'auto') this.choices.delete(source);
+    else this.choices.set(source, choice);
     await this.evict(source);
   }
 
@@ -84,18 +99,45 @@ export class ModelService {
 
   private async open(source: string, signal?: AbortSignal): Promise<DiffusionModel> {
     const files = this.files(source);
-    const backend = await (this.backend ??= this.pickBackend());
-    const onProgress = throttled((loaded: number, total: number) => this.emit({ type: 'model-progress', source, loaded, total }));
+    const base = await (this.backend ??= this.pickBackend());
+    let bytes = 0;
+    const progress = throttled((loaded: number, total: number) => this.emit({ type: 'model-progress', source, loaded, total }));
+    const onProgress = (loaded: number, total: number) => {
+      bytes = total;
+      progress(loaded, total);
+    };
+    const load = (backend: Backend) => loadModel(files, { id: source, backend, onProgress, signal });
+    const loadOr = async (backend: Backend) => {
+      try {
+        return await load(backend);
+      } catch (error) {
+        // a GPU backend can refuse a model (an op or dtype it lacks): run it on the CPU and say so
+        const fallback = fallbackFor(backend, source, error);
+        if (!fallback) throw error;
+        this.emit({ type: 'backend', source, ...fallback });
+        return load(fallback);
+      }
+    };
     try {
-      return await loadModel(files, { id: source, backend, onProgress, signal });
-    } catch (error) {
-      // a GPU backend can refuse a model (an op or dtype it lacks): run it on the CPU and say so
-      const fallback = fallbackFor(backend, source, error);
-      if (!fallback) throw error;
-      this.emit({ type: 'backend', ...fallback });
-      return loadModel(files, { id: source, backend: fallback, onProgress, signal });
+      const chosen = this.choices.get(source);
+      if (chosen) {
+        const backend: Backend = chosen === base.name ? base : chosen === 'wasm' ? { name: 'wasm' } : { name: base.name, notice: 'WebGPU is not available here' };
+        const reason = chosen === backend.name ? 'chosen' : 'no WebGPU';
+        this.emit({ type: 'backend', source, ...backend, reason, notice: backend.notice ?? `Chosen for ${source} in the toolbar.` });
+        return await loadOr(backend);
+      }
+      // pinned by the host (tests, the CLI) or no WebGPU: nothing to choose between
+      if (this.options.backend || base.name !== 'webgpu') return await loadOr(base);
+      const decision = await decideBackend({
+        adapter: base.adapter ?? { label: 'unnamed adapter', software: false },
+        loadGpu: () => loadOr(base),
+        loadWasm: () => load({ name: 'wasm' }),
+        trial: () => bytes <= TRIAL_MAX_BYTES,
+      });
+      if (decision.backend) this.emit({ type: 'backend', source, ...decision.backend, ...(decision.timings ? { timings: decision.timings } : {}) });
+      return decision.model;
     } finally {
-      onProgress.flush();
+      progress.flush();
     }
   }
 
