@@ -22,7 +22,8 @@ async function previewPixels(backend: keyof typeof hosts): Promise<{ pixels: Uin
   const events: RuntimeEvent[] = [];
   const summary = await new Runtime({ registry: createProductRegistry(), services: hosts[backend] }).run(doc, {}, (e) => events.push(e));
   expect(summary.status, JSON.stringify(summary)).toBe('ok');
-  const preview = events.find((e) => e.type === 'node-preview');
+  // the Preview node's images, not Generate's live per-step previews
+  const preview = events.find((e) => e.type === 'node-preview' && e.nodeId === 'preview');
   if (preview?.type !== 'node-preview') throw new Error('no preview');
   return { pixels: decode(preview.images[0].png).data as Uint8Array, events };
 }

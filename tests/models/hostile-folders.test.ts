@@ -28,12 +28,12 @@ describe('hostile model folders', () => {
 
   it('names an unknown scheduler class when "auto" asks for it, listing the known ones', async () => {
     const dir = await toy();
-    await writeFile(join(dir, 'scheduler/scheduler_config.json'), JSON.stringify({ ...SCHEDULER, _class_name: 'PNDMScheduler' }));
+    await writeFile(join(dir, 'scheduler/scheduler_config.json'), JSON.stringify({ ...SCHEDULER, _class_name: 'DPMSolverMultistepScheduler' }));
     const model = await load(dir);
     expect(() => model.defaultScheduler).toThrow(
-      'folder:bad/scheduler/scheduler_config.json names _class_name "PNDMScheduler", none of the schedulers this app runs ' +
-        '(EulerDiscreteScheduler, EulerAncestralDiscreteScheduler, LMSDiscreteScheduler, DDIMScheduler): ' +
-        "set the Generate node's scheduler to euler, lms or ddim",
+      'folder:bad/scheduler/scheduler_config.json names _class_name "DPMSolverMultistepScheduler", none of the schedulers this app runs ' +
+        '(EulerDiscreteScheduler, EulerAncestralDiscreteScheduler, LMSDiscreteScheduler, DDIMScheduler, PNDMScheduler): ' +
+        "set the Generate node's scheduler to euler, lms, ddim or pndm",
     );
   });
 
