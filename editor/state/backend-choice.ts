@@ -1,5 +1,6 @@
 import type { GraphDocument } from '../../runtime/graph/document';
 import type { NodeTypeInfo } from '../../runtime/node-api/node-type-info';
+import type { BackendInfo, RunState } from './run-state';
 
 /** Where a model runs: measured when it loads (`auto`), or pinned by a person. */
 export type BackendChoice = 'auto' | 'webgpu' | 'wasm';
@@ -39,4 +40,18 @@ export function modelSources(doc: GraphDocument, typeOf: (type: string) => NodeT
     if (typeof value === 'string' && value) out.add(value);
   }
   return [...out];
+}
+
+/**
+ * What the backend pill shows for a graph: what the runtime said of its first model that it
+ * said anything of; a person's pin where it said nothing since (the runtime keeps quiet when
+ * the pinned backend is the one it runs anyway); else its last word.
+ */
+export function pillInfo(sources: readonly string[], run: RunState, choices: Pinned): BackendInfo | undefined {
+  const backends = run.backends ?? {};
+  const source = sources.find((s) => backends[s]) ?? sources[0];
+  if (source === undefined) return run.backend;
+  if (backends[source]) return backends[source];
+  const pinned = choices[source];
+  return pinned ? { name: pinned, reason: 'chosen', notice: `Chosen for ${source} in this menu.`, source } : run.backend;
 }

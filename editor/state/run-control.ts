@@ -86,8 +86,11 @@ export class RunControl {
 
   /** Pins model `source` to a backend, or back to `auto`; the runtime reloads it at its next use. */
   async setBackendChoice(source: string, choice: BackendChoice): Promise<void> {
-    const { [source]: _old, ...rest } = this.host.get().backendChoices;
-    this.host.set({ backendChoices: choice === 'auto' ? rest : { ...rest, [source]: choice } });
+    const state = this.host.get();
+    const { [source]: _old, ...rest } = state.backendChoices;
+    // what the runtime said of this model holds no more: it reloads under the new choice
+    const { [source]: _said, ...backends } = state.run.backends ?? {};
+    this.host.set({ backendChoices: choice === 'auto' ? rest : { ...rest, [source]: choice }, run: { ...state.run, backends } });
     await this.runtime.setBackend?.(source, choice);
   }
 

@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import type { EditorEngine } from '../state/engine';
-import { modelSources, type BackendChoice } from '../state/backend-choice';
+import { modelSources, pillInfo, type BackendChoice } from '../state/backend-choice';
+import type { BackendInfo } from '../state/run-state';
 import { shallowEqualArrays, useEngine } from './use-engine';
 
+const samePill = (a?: BackendInfo, b?: BackendInfo) => a?.name === b?.name && a?.reason === b?.reason && a?.notice === b?.notice;
 const label = (name: string) => (name === 'webgpu' ? 'WebGPU' : name === 'native' ? 'native' : 'wasm');
 
 /**
@@ -11,7 +13,7 @@ const label = (name: string) => (name === 'webgpu' ? 'WebGPU' : name === 'native
  * choice is remembered (editor/state/backend-choice.ts).
  */
 export function BackendPill({ engine }: { engine: EditorEngine }) {
-  const backend = useEngine(engine, (s) => s.run.backend);
+  const backend = useEngine(engine, (s) => pillInfo(modelSources(s.doc, (t) => engine.typeOf(t)), s.run, s.backendChoices), samePill);
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {

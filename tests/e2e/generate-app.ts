@@ -62,6 +62,10 @@ export async function runInWorker(page: Page, workerUrl: string, doc: unknown, o
       const Comlink = (globalThis as any).Comlink;
       const w = new Worker(workerUrl, { type: 'module' });
       try {
+        // these runs check WebGPU: pin each model there, or a software adapter (SwiftShader, as
+        // here) would hand it to wasm (runtime/models/service/backend-trial.ts)
+        const models = (doc as { nodes?: { type: string; params?: { source?: string } }[] }).nodes ?? [];
+        for (const n of models) if (n.type === 'Model') await Comlink.wrap(w).setBackend(n.params?.source ?? 'builtin:tiny', 'webgpu');
         const events: RuntimeEvent[] = [];
         const start = performance.now();
         const summary = await Comlink.wrap(w).run(doc, options, Comlink.proxy((e: RuntimeEvent) => events.push(e)));

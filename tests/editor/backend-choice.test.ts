@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadChoices, modelSources, saveChoices } from '../../editor/state/backend-choice';
+import { loadChoices, modelSources, pillInfo, saveChoices } from '../../editor/state/backend-choice';
 import { EditorEngine } from '../../editor/state/engine';
 import { initialRunState, reduceRunEvent } from '../../editor/state/run-state';
 import { FAKE_TYPES, fakeRuntime } from './fake-runtime';
@@ -52,5 +52,24 @@ describe('backend choices', () => {
     s = reduceRunEvent(s, { type: 'backend', name: 'wasm', source: 'builtin:tiny', reason: 'measured', notice: 'why', timings: { webgpu: 900, wasm: 20 } });
     expect(s.backend).toMatchObject({ name: 'wasm', reason: 'measured', notice: 'why' });
     expect(s.backends?.['builtin:tiny']).toMatchObject({ name: 'wasm', timings: { webgpu: 900, wasm: 20 } });
+  });
+
+  it('the pill speaks of the graph\'s model, as chosen where a person pinned it there', () => {
+    let s = reduceRunEvent(initialRunState, { type: 'backend', name: 'webgpu' });
+    expect(pillInfo(['builtin:tiny'], s, {})).toMatchObject({ name: 'webgpu' });
+    // pinned to where the host runs: no word of its own from the runtime
+    expect(pillInfo(['builtin:tiny'], s, { 'builtin:tiny': 'webgpu' })).toMatchObject({ name: 'webgpu', reason: 'chosen' });
+    s = reduceRunEvent(s, { type: 'backend', name: 'wasm', source: 'builtin:tiny', reason: 'software GPU', notice: 'why' });
+    s = reduceRunEvent(s, { type: 'backend', name: 'webgpu', source: 'folder:other', reason: 'measured' });
+    expect(pillInfo(['builtin:tiny'], s, {})).toMatchObject({ name: 'wasm', reason: 'software GPU' });
+    // the last word was another model's: a pinned model without a word of its own shows its pin
+    expect(pillInfo(['folder:pinned'], { ...s, backends: {} }, { 'folder:pinned': 'wasm' })).toMatchObject({ name: 'wasm', reason: 'chosen' });
+  });
+
+  it('a new choice forgets what the runtime said of that model', async () => {
+    const e = new EditorEngine({ runtime: fakeRuntime() });
+    e.onRuntimeEvent({ type: 'backend', name: 'wasm', source: 'builtin:tiny', reason: 'software GPU' });
+    await e.setBackendChoice('builtin:tiny', 'webgpu');
+    expect(e.state.run.backends?.['builtin:tiny']).toBeUndefined();
   });
 });

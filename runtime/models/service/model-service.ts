@@ -121,9 +121,11 @@ export class ModelService {
     try {
       const chosen = this.choices.get(source);
       if (chosen) {
-        const backend: Backend = chosen === base.name ? base : chosen === 'wasm' ? { name: 'wasm' } : { name: base.name, notice: 'WebGPU is not available here' };
-        const reason = chosen === backend.name ? 'chosen' : 'no WebGPU';
-        this.emit({ type: 'backend', source, ...backend, reason, notice: backend.notice ?? `Chosen for ${source} in the toolbar.` });
+        // pinned where the host runs anyway: the host's backend event says so already
+        if (chosen === base.name) return await loadOr(base);
+        const backend: Backend = chosen === 'wasm' ? { name: 'wasm' } : base;
+        const [reason, notice] = chosen === 'wasm' ? ['chosen', `Chosen for ${source} in the toolbar.`] : ['no WebGPU', `${source} is pinned to WebGPU, which is not available here.`];
+        this.emit({ type: 'backend', source, ...backend, reason, notice });
         return await loadOr(backend);
       }
       // pinned by the host (tests, the CLI) or no WebGPU: nothing to choose between
@@ -143,7 +145,9 @@ export class ModelService {
 
   private async pickBackend(): Promise<Backend> {
     const backend = await chooseBackend(this.options.backend, this.options.gpu ?? (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu);
-    this.emit({ type: 'backend', ...backend });
+    // the adapter is for the choice per model (backend-trial.ts), whose own event tells it
+    const { adapter: _adapter, ...shown } = backend;
+    this.emit({ type: 'backend', ...shown });
     return backend;
   }
 
