@@ -37,8 +37,9 @@ export async function boot(): Promise<{ engine: EditorEngine; dispose(): Promise
 
   // the last runs' outputs come back with the graph: stale where it changed since
   const runs = await openRunStore().catch((e) => (console.warn('no IndexedDB: runs are not kept', e), undefined));
-  const last = await runs?.latest().catch(() => undefined);
-  if (last) engine.restoreRun(last);
+  const kept = (await runs?.list().catch(() => undefined)) ?? [];
+  engine.setRunHistory(kept);
+  if (kept[0]) engine.restoreRun(kept[0]);
   const unkeep = runs && engine.onRunEnd((run) => void runs.put(run).catch((e) => console.warn('keeping the run failed', e)));
 
   const saver = store && autosave(store, (onChange) => engine.onDocChange(onChange));

@@ -2,6 +2,7 @@ import type { GraphDocument } from '../../runtime/graph/document';
 import type { NodeTypeInfo } from '../../runtime/node-api/node-type-info';
 import type { Problem } from '../../runtime/events';
 import type { RunState } from './run-state';
+import type { KeptRun } from './kept-runs';
 
 /** The editor's whole state, replaced (never mutated) on every change (editor/state/engine.ts). */
 export interface EditorState {
@@ -17,6 +18,8 @@ export interface EditorState {
   types: readonly NodeTypeInfo[];
   canUndo: boolean;
   canRedo: boolean;
+  /** The last runs kept (IndexedDB), newest first, for the history panel. */
+  runs: readonly KeptRun[];
   /** Models pinned to a backend in the toolbar, by source (the rest are measured: `auto`). */
   backendChoices: Readonly<Record<string, 'webgpu' | 'wasm'>>;
 }

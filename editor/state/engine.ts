@@ -9,7 +9,7 @@ import { parseGraphFile, type ParsedFile } from './graph-file';
 import { History } from './history';
 import { initialRunState, markStale, pruneRunState } from './run-state';
 import { RunControl } from './run-control';
-import type { KeptRun } from './kept-runs';
+import { KEEP_RUNS, type KeptRun } from './kept-runs';
 import type { BackendChoice } from './backend-choice';
 import { checkConnection, firstFittingEdge, type ConnectCheck } from './sockets';
 
@@ -29,6 +29,7 @@ export interface EngineOptions {
 }
 
 type Listener = () => void;
+
 
 export class EditorEngine {
   private current: EditorState;
@@ -57,6 +58,7 @@ export class EditorEngine {
       canUndo: false,
       canRedo: false,
       backendChoices: {},
+      runs: [],
     };
   }
 
@@ -278,6 +280,8 @@ export class EditorEngine {
   onRunEnd = (listener: (run: KeptRun) => void): (() => void) => this.runs.onRunEnd(listener);
   /** Shows a kept run's outputs again, stale where the graph changed since. */
   restoreRun = (kept: KeptRun): void => this.runs.restore(kept);
+  /** The kept runs (newest first) the history panel lists; finished runs are added to it. */
+  setRunHistory = (runs: readonly KeptRun[]): void => this.set({ runs: runs.slice(0, KEEP_RUNS) });
   /** Where model `source` runs: measured (`auto`) or pinned; see RuntimeApi.setBackend. */
   setBackendChoice = (source: string, choice: BackendChoice): Promise<void> => this.runs.setBackendChoice(source, choice);
 

@@ -7,6 +7,9 @@ import type { NodeRun, RunState } from './run-state';
  * run ended (previews, scores, plots, saved files, errors) and the document it ran, so a reload
  * brings the outputs back, stale where the graph changed since.
  */
+/** How many runs are kept (IndexedDB and the history panel). */
+export const KEEP_RUNS = 10;
+
 export interface KeptNode {
   status: 'done' | 'cached' | 'error';
   ms?: number;

@@ -3,7 +3,7 @@ import type { NodeTypeInfo } from '../../runtime/node-api/node-type-info';
 import type { RuntimeEvent } from '../../runtime/events';
 import type { RunOptions, RuntimeApi } from '../../runtime/api/protocol';
 import type { EditorState } from './editor-state';
-import { keepRun, restoreRun, type KeptRun } from './kept-runs';
+import { KEEP_RUNS, keepRun, restoreRun, type KeptRun } from './kept-runs';
 import { clearPick, markStopping, reduceRunEvent } from './run-state';
 import { zoneBodies } from './zones';
 import type { BackendChoice } from './backend-choice';
@@ -50,7 +50,10 @@ export class RunControl {
       const run = this.host.get().run;
       if (run.running) this.host.set({ run: { ...run, running: false } });
       const kept = keepRun(this.host.get().run, doc, this.now());
-      if (kept) for (const l of this.ended) l(kept);
+      if (kept) {
+        this.host.set({ runs: [kept, ...this.host.get().runs].slice(0, KEEP_RUNS) });
+        for (const l of this.ended) l(kept);
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 import { openDB, type IDBPDatabase } from 'idb';
-import type { KeptRun } from './kept-runs';
+import { KEEP_RUNS, type KeptRun } from './kept-runs';
 
 /**
  * The last runs in IndexedDB (their own database beside the autosave's): previews are PNG bytes,
@@ -17,7 +17,7 @@ export interface RunStore {
 const DB = 'embedding-studio-runs';
 const STORE = 'runs';
 
-export async function openRunStore(keep = 10): Promise<RunStore> {
+export async function openRunStore(keep = KEEP_RUNS): Promise<RunStore> {
   const db: IDBPDatabase = await openDB(DB, 1, {
     upgrade(d) {
       d.createObjectStore(STORE, { keyPath: 'id', autoIncrement: true });

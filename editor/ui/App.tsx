@@ -7,6 +7,7 @@ import { createCanvas, type Canvas, type PaletteRequest } from '../view/canvas';
 import { PortalHost, PortalRoots } from '../view/portal-roots';
 import { download, fileStem, previewToExport, readFile } from './files';
 import { Hint } from './Hint';
+import { HistoryPanel } from './HistoryPanel';
 import { Lightbox } from './Lightbox';
 import { NodeMenu, type NodeMenuRequest } from './NodeMenu';
 import { Palette } from './Palette';
@@ -25,6 +26,7 @@ export function App({ engine, onCanvas }: { engine: EditorEngine; onCanvas?: (c:
   const [showTemplates, setShowTemplates] = useState(false);
   const [nodeMenu, setNodeMenu] = useState<NodeMenuRequest | null>(null);
   const [dragging, setDragging] = useState(false);
+  const [history, setHistory] = useState(false);
   const [roots] = useState(() => new PortalRoots());
 
   // The canvas lives as long as this component; creation is async, so a fast unmount must win.
@@ -114,6 +116,10 @@ export function App({ engine, onCanvas }: { engine: EditorEngine; onCanvas?: (c:
       >
         <div className="canvas" ref={host} data-testid="canvas" />
         <Problems engine={engine} />
+        <button className="history-toggle" data-testid="history-toggle" onClick={() => setHistory(!history)} title="The last runs kept: compare two">
+          History
+        </button>
+        {history && <HistoryPanel engine={engine} onClose={() => setHistory(false)} />}
         <Hint engine={engine} />
         <div className="help muted">Right-click or Space: add node · drag a wire to empty space: fitting nodes · Ctrl+Enter: run</div>
       </main>

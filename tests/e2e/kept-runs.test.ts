@@ -6,7 +6,8 @@ import { center, drag, importFile, nodeSel, run, socket, statusOf, withEditor } 
 
 /**
  * Runs are kept (wasm Chromium): a run's outputs come back after a reload, stale where the graph
- * changed; an error goes as soon as the graph is fixed, with a real wire drawn by mouse.
+ * changed; the history panel lists runs and compares two; an error goes as soon as the graph is
+ * fixed, with a real wire drawn by mouse.
  */
 const RUN_MS = 300_000;
 
@@ -44,6 +45,24 @@ describe('runs are kept', () => {
     // the kept run predates the edit: its images come back marked stale
     await expect.poll(() => statusOf(page, 'preview')).toBe('stale');
     expect(await previewShown('preview')).toBe(true);
+  }, RUN_MS + 60_000);
+
+  it('lists the kept runs with what changed, and compares two with an A/B slider', async () => {
+    await run(page, RUN_MS); // after the prompt edit of the test before
+    await page.click('[data-testid=history-toggle]');
+    const rows = page.locator('[data-testid=history-run]');
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(2);
+    expect(await rows.nth(0).locator('[data-testid=history-diff]').textContent()).toBe('prompt.text');
+    await rows.nth(0).locator('[data-testid=history-pick]').click();
+    await rows.nth(1).locator('[data-testid=history-pick]').click();
+    await page.locator('[data-testid=history-compare]').waitFor();
+    expect(await page.locator('[data-testid=compare-node]').inputValue()).toBe('preview');
+    const a = page.locator('[data-testid=compare-a]');
+    await a.waitFor();
+    const slider = await page.locator('[data-testid=ab-slider]').boundingBox();
+    await page.mouse.click(slider!.x + slider!.width * 0.2, slider!.y + slider!.height / 2);
+    await expect.poll(() => a.evaluate((el) => (el as HTMLElement).style.clipPath)).toMatch(/inset\(0px (7\d|8\d)% 0px 0px\)/);
+    await page.click('[data-testid=history-toggle]');
   }, RUN_MS + 60_000);
 
   it('drops the problem and the error badge as soon as the graph is fixed', async () => {

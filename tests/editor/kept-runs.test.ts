@@ -88,6 +88,11 @@ describe('kept runs', () => {
     first.onRunEnd((r) => kept.push(r));
     await first.run();
     expect(kept).toHaveLength(1);
+    // and lists it first in the history
+    expect(first.state.runs).toEqual(kept);
+    await first.run();
+    expect(first.state.runs).toHaveLength(2);
+    expect(first.state.runs[1]).toBe(kept[0]);
 
     const second = new EditorEngine({ runtime: fakeRuntime() });
     await second.loadNodeTypes();
