@@ -52,7 +52,8 @@ describe('Session', () => {
 describe('chooseBackend', () => {
   it('takes WebGPU where there is an adapter and says why it falls back to wasm', async () => {
     const gpu = (adapter: () => Promise<unknown>) => ({ requestAdapter: adapter });
-    expect(await chooseBackend(undefined, gpu(async () => ({})))).toEqual({ name: 'webgpu' });
+    // the adapter is described too: a hardware one here (no isFallbackAdapter)
+    expect(await chooseBackend(undefined, gpu(async () => ({})))).toEqual({ name: 'webgpu', adapter: { label: 'unnamed adapter', software: false } });
     expect(await chooseBackend('wasm', gpu(async () => ({})))).toEqual({ name: 'wasm' });
     expect(await chooseBackend(undefined, gpu(async () => null))).toMatchObject({ name: 'wasm', notice: expect.stringMatching(/no usable GPU adapter/) });
     const broken = gpu(async () => {
