@@ -3,6 +3,9 @@
 import { loadModel } from '../runtime/onnx/index';
 import { concreteInfo, planMemory } from '../runtime/autodiff/memory-plan';
 import type { RematReport } from '../runtime/autodiff/remat';
+import { formatBytes, parseBytes } from '../runtime/autodiff/bytes';
+
+export { parseBytes };
 
 /** WebGPU's default maxStorageBufferBindingSize: the largest buffer one binding may hold. */
 const WEBGPU_BINDING = 128 * 2 ** 20;
@@ -21,15 +24,6 @@ export function parseShapes(spec: string): Record<string, number[]> {
   return out;
 }
 
-/** "3000000000", "3e9", "3GB" (10^9), "3GiB" (2^30), "512MiB" ... -> bytes. */
-export function parseBytes(spec: string): number {
-  const m = /^(\d+(?:\.\d+)?(?:e\d+)?)\s*(|B|KB|MB|GB|KiB|MiB|GiB)$/i.exec(spec.trim());
-  if (!m) throw new Error(`--memory-budget: "${spec}" is not a byte count (e.g. 3GB, 512MiB)`);
-  const unit = m[2].toLowerCase();
-  const scale = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 }[unit]!;
-  return Math.round(Number(m[1]) * scale);
-}
-
 /** What --memory-budget chose. */
 export function budgetLine(r: RematReport, budget: number): string {
   const verdict = r.fits ? 'fits' : `does not fit (the smallest plan found)`;
@@ -37,10 +31,7 @@ export function budgetLine(r: RematReport, budget: number): string {
     + `planned peak ${mb(r.unbudgetedPeak)} -> ${mb(r.plan.peakBytes)}, ${verdict}`;
 }
 
-const mb = (b: number) => {
-  const [unit, scale] = b >= 2 ** 30 ? ['GiB', 2 ** 30] : b >= 2 ** 20 ? ['MiB', 2 ** 20] : b >= 1024 ? ['KiB', 1024] : ['B', 1];
-  return scale === 1 ? `${b} B` : `${(b / scale).toFixed(1)} ${unit}`;
-};
+const mb = formatBytes;
 
 /** The report's lines. The cotangent grad_<of> takes of's shape unless --shape gives one. */
 export function memoryReport(model: Uint8Array, shapes: Record<string, number[]>, of: string): string[] {

@@ -1,4 +1,5 @@
 import { defineNode } from '../runtime/node-api/node';
+import { parseBytes } from '../runtime/autodiff/bytes';
 import { cancelled, stopRequested, zoneOf } from '../runtime/zones/zone-context';
 import type { EmbeddingValue, Tensor } from '../runtime/values/types';
 import { OPTIMIZER_NAMES, createOptimizer, restoreStatistics, statistics, type OptimizerName } from '../runtime/optim';
@@ -8,6 +9,15 @@ import { BestSoFar, reduceScores, resolveGoal, scoreGradient, scoreInput, type G
 
 function checkFinite(t: Tensor, step: number): void {
   for (const v of t.data) if (!Number.isFinite(v)) throw new Error(`the gradient at iteration ${step} is not finite (NaN or infinity)`);
+}
+
+/** The memoryBudget param: undefined for none, 'auto', or bytes; a one-line error naming the node otherwise. */
+export function parseMemoryBudget(spec: string, nodeId: string): number | 'auto' | undefined {
+  const s = spec.trim().toLowerCase();
+  if (s === '' || s === 'none') return undefined;
+  if (s === 'auto') return 'auto';
+  const bytes = parseBytes(spec, `GradientStep "${nodeId}" param memoryBudget`);
+  return bytes > 0 ? bytes : undefined;
 }
 
 export const GradientStep = defineNode({
@@ -37,6 +47,11 @@ export const GradientStep = defineNode({
     fixedRows: { kind: 'numberList', default: [0], integer: true, min: 0, max: 4095, maxLength: 4096, doc: 'Token rows that never change (BOS by default).' },
     tieRows: { kind: 'boolean', default: false, doc: 'Optimize one vector shared by all free rows, starting from the last one (seed-invariant method).' },
     keepStatistics: { kind: 'boolean', default: false, doc: 'After each step restore the initial mean and std and reset the optimizer (the paper\'s aesthetic runs).' },
+    memoryBudget: {
+      kind: 'string',
+      default: 'none',
+      doc: 'Memory the gradient models (Generate\'s UNet and VAE decoder) may plan for their activations: "none" keeps them all, "auto" fits what the backend holds (WebGPU: the GPU\'s buffer limit; wasm: its 4 GiB heap), or bytes such as 3GB or 512MiB; over budget, activations are recomputed in the backward pass (same gradients, more time).',
+    },
     result: {
       kind: 'enum',
       options: ['best', 'last'],
@@ -54,10 +69,14 @@ export const GradientStep = defineNode({
     let best: BestSoFar<Tensor> | undefined;
     let last = init.tensor;
     const asValue = (tensor: Tensor): EmbeddingValue => ({ ...init, tensor });
+    const memoryBudget = parseMemoryBudget(p.memoryBudget, ctx.nodeId);
+    let stepNow = 0;
+    const gradient = { memoryBudget, status: (message: string) => ctx.progress(stepNow + 1, p.iterations + 1, message) };
     for (let step = 0; step <= p.iterations; step++) {
       // "Stop and use best": the loop ends here and the best so far flows on (init if none yet).
       if (stopRequested(ctx)) break;
       const current = unpack(layout, init.tensor.data, groups);
+      stepNow = step;
       try {
         const run = await zone.runBody({ current: asValue(current), step });
         const score = scoreInput(run.loopInputs.loss, 'loss');
@@ -70,7 +89,7 @@ export const GradientStep = defineNode({
         ctx.progress(step + 1, p.iterations + 1);
         if (step === p.iterations) break;
         const seed = { dims: [score.values.length], data: scoreGradient(score.values.length, goal, p.reduce as Reduce, p.lossScale) };
-        const grad = await backpropagate(run, ctx.nodeId, zone.gradientPath, { loopInput: 'loss', grad: seed });
+        const grad = await backpropagate(run, ctx.nodeId, zone.gradientPath, { loopInput: 'loss', grad: seed }, 'current', gradient);
         if (!grad) throw new Error('"loss" does not depend on "current" through differentiable nodes');
         checkFinite(grad, step);
         optimizer.step(groups, packGradient(layout, grad.data));

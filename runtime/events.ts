@@ -18,7 +18,8 @@ export interface PreviewImage {
 export type RuntimeEvent =
   | { type: 'run-start'; runId: number; nodes: string[] }
   | { type: 'node-start'; nodeId: string }
-  | { type: 'node-progress'; nodeId: string; value: number; max: number }
+  /** `message`: a status line for the node (GradientStep: the memory its gradient step plans to use). */
+  | { type: 'node-progress'; nodeId: string; value: number; max: number; message?: string }
   | { type: 'node-preview'; nodeId: string; images: PreviewImage[] }
   /** `stopped`: a zone a person stopped early ("Stop and use best"); it handed on its best so far. */
   | { type: 'node-done'; nodeId: string; cached: boolean; ms: number; scores?: number[]; stopped?: true }

@@ -5,7 +5,10 @@ import type { Tensor } from '../values/types';
 import { concatRows } from '../models/pipeline/tensor-util';
 import { timestepTensor } from '../models/pipeline/denoise';
 import { addInto, runRows } from './chunks';
-import { vjpSessions } from './sessions';
+import { vjpSessions, type SessionBudget, type VjpPart, type VjpSessions } from './sessions';
+import type { GradientOptions } from './budget';
+import { explainNonFinite } from './non-finite';
+import { formatBytes } from '../autodiff/bytes';
 import { yieldToHost } from '../host/yield';
 
 export interface BackwardRequest {
@@ -22,6 +25,8 @@ export interface BackwardRequest {
   /** How many of the last denoising steps gradients flow through (earlier ones count as constants). */
   steps: number;
   signal?: AbortSignal;
+  /** memory budget of the gradient models, and where to say what they plan */
+  gradient?: GradientOptions;
 }
 
 /** d(loss)/d(conditioning rows): `cond` per UNet row, `uncond` when guidance used a negative. */
@@ -42,14 +47,15 @@ export async function diffusionBackward(req: BackwardRequest): Promise<BackwardR
   // the host's event loop between steps, a Ctrl-C or a worker's cancel() is never read.
   await yieldToHost();
   req.signal?.throwIfAborted();
-  const sessions = await vjpSessions(model);
   const dims = req.latent.dims;
+  const sessions = await vjpSessions(model, budgetShapes(req));
+  reportPlan(req, sessions);
   let gx = new Float32Array(req.latent.data.length);
   if (req.gradLatent) addInto(gx, req.gradLatent.data);
   if (req.gradImage) {
     const scaled: Tensor = { dims, data: req.latent.data.map((v) => v / model.scalingFactor) };
     const fixed = model.vaeDecoder.input('latent_sample')!.shape[0];
-    const out = await runRows(sessions.vae, { latent_sample: scaled, grad_sample: req.gradImage }, () => ({}), ['grad_latent_sample'], typeof fixed === 'number' ? fixed : undefined);
+    const out = await runRows(sessions.vae.session, { latent_sample: scaled, grad_sample: req.gradImage }, () => ({}), ['grad_latent_sample'], typeof fixed === 'number' ? fixed : undefined, explain(sessions.vae));
     addInto(gx, out.grad_latent_sample.data, 1 / model.scalingFactor);
   }
   const gCond = new Float32Array(c.cond.data.length);
@@ -79,11 +85,12 @@ export async function diffusionBackward(req: BackwardRequest): Promise<BackwardR
       }
     }
     const out = await runRows(
-      sessions.unet,
+      sessions.unet.session,
       { sample: samples, encoder_hidden_states: context, grad_out_sample: { dims: samples.dims, data: gOut } },
       (rows) => ({ timestep: timestepTensor(model, rec.timestep, rows) }),
       ['grad_sample', 'grad_encoder_hidden_states'],
       model.unetBatch,
+      explain(sessions.unet),
     );
     const next = new Float32Array(gx.length);
     addInto(next, gx, a);
@@ -100,4 +107,35 @@ export async function diffusionBackward(req: BackwardRequest): Promise<BackwardR
     gx = next;
   }
   return { cond: { dims: [...c.cond.dims], data: gCond }, ...(gUncond ? { uncond: { dims: [...c.uncond!.dims], data: gUncond } } : {}) };
+}
+
+const explain = (part: VjpPart) => (feeds: Parameters<typeof explainNonFinite>[1], output: string, what: string) => explainNonFinite(part.source, feeds, output, what);
+
+/** The input shapes each gradient model runs at (one UNet call on all rows, or its fixed batch). */
+function budgetShapes(req: BackwardRequest): SessionBudget | undefined {
+  const setting = req.gradient?.memoryBudget;
+  if (setting === undefined || setting === 0) return undefined;
+  const { model, conditioning: c, latent } = req;
+  const rows = model.unetBatch ?? (c.uncond ? 2 : 1) * latent.dims[0];
+  const vaeFixed = model.vaeDecoder.input('latent_sample')?.shape[0];
+  const images = typeof vaeFixed === 'number' ? vaeFixed : latent.dims[0];
+  const imageDims = req.gradImage?.dims ?? [latent.dims[0], 3, latent.dims[2] * 8, latent.dims[3] * 8];
+  return {
+    setting,
+    unet: { sample: [rows, ...latent.dims.slice(1)], encoder_hidden_states: [rows, ...c.cond.dims.slice(1)], timestep: timestepTensor(model, 0, rows).dims },
+    vae: { latent_sample: [images, ...latent.dims.slice(1)], grad_sample: [images, ...imageDims.slice(1)] },
+  };
+}
+
+/** One status line: what the budget is and what the UNet and VAE gradients plan to use. */
+function reportPlan(req: BackwardRequest, s: VjpSessions): void {
+  if (!req.gradient?.status || !s.budget) return;
+  const part = (name: string, p: VjpPart) => p.memory
+    ? `${name} ${formatBytes(p.memory.plan.peakBytes)}${p.memory.policy === 'none' ? '' : ` (recomputing, ${p.memory.policy}; ${formatBytes(p.memory.unbudgetedPeak)} without)`}`
+    : `${name} ?`;
+  const largest = Math.max(s.unet.memory?.plan.largest.bytes ?? 0, s.vae.memory?.plan.largest.bytes ?? 0);
+  const binding = s.budget.limits?.maxStorageBufferBindingSize;
+  const over = binding && largest > binding ? `; largest tensor ${formatBytes(largest)} is over the GPU's ${formatBytes(binding)} binding limit` : '';
+  const fits = [s.unet, s.vae].every((p) => p.memory?.fits !== false) ? '' : ' (does not fit: the smallest plan found)';
+  req.gradient.status(`gradient memory: budget ${formatBytes(s.budget.bytes)}${s.budget.why ? ` (${s.budget.why})` : ''}; plans ${part('UNet', s.unet)}, ${part('VAE', s.vae)}${fits}${over}`);
 }

@@ -1,4 +1,5 @@
-import type { Session } from '../ort/session';
+import type { HostTensor, Session } from '../ort/session';
+import { nonFinite as describeNonFinite } from './non-finite';
 import type { Tensor } from '../values/types';
 import { concatRows, rowSize, sliceRows } from '../models/pipeline/tensor-util';
 
@@ -13,6 +14,8 @@ export async function runRows(
   extra: (rows: number) => Record<string, { data: number[] | Float32Array; dims: number[] }>,
   fetches: string[],
   fixed: number | undefined,
+  /** called with a chunk's feeds when a fetched output is not finite: the error to throw */
+  nonFinite?: (feeds: Record<string, HostTensor>, output: string, what: string) => Promise<Error>,
 ): Promise<Record<string, Tensor>> {
   const rows = Object.values(feeds)[0].dims[0];
   const chunk = fixed ?? rows;
@@ -26,6 +29,10 @@ export async function runRows(
       chunkFeeds[name] = x;
     }
     const out = await session.run(chunkFeeds, fetches);
+    for (const f of nonFinite ? fetches : []) {
+      const what = describeNonFinite(out[f].data);
+      if (what) throw await nonFinite!(chunkFeeds, f, what);
+    }
     for (const f of fetches) parts[f].push(sliceRows(out[f], 0, end - start));
   }
   return Object.fromEntries(fetches.map((f) => [f, concatRows(parts[f])]));

@@ -3,6 +3,7 @@ import { generate, type GenerateResult } from '../models/pipeline/generate';
 import { modelOf } from '../models/values';
 import type { EmbeddingValue, SeedsValue, Tensor, Value } from '../values/types';
 import { diffusionBackward } from './backward';
+import type { GradientOptions } from './budget';
 
 // Generate's ports by name, as its run and vjp see them: the node contract's records, restated
 // here because the services floor sits below the node contract.
@@ -58,7 +59,7 @@ function scatterRows(g: Tensor, source: readonly number[], batch: number): Tenso
  * bit the same latents), then runs the reverse pass. Gradients reach `embedding` and, when it is
  * connected, `negative`; seeds and the model get none.
  */
-export async function generateVjp(ctx: { signal: AbortSignal }, inputs: Inputs, p: GenerateVjpParams, outputs: Outputs, grads: Gradients): Promise<Gradients> {
+export async function generateVjp(ctx: { signal: AbortSignal; gradient?: GradientOptions }, inputs: Inputs, p: GenerateVjpParams, outputs: Outputs, grads: Gradients): Promise<Gradients> {
   if (!grads.image && !grads.latent) return {};
   const model = modelOf(inputs.model);
   const embedding = inputs.embedding as EmbeddingValue;
@@ -89,6 +90,7 @@ export async function generateVjp(ctx: { signal: AbortSignal }, inputs: Inputs, 
     gradLatent: grads.latent,
     steps: gradientStepsFor(p, forward.records.length),
     signal: ctx.signal,
+    gradient: ctx.gradient,
   });
   const B = embedding.tensor.dims[0];
   const out: Gradients = { embedding: scatterRows(back.cond, forward.rows.map((r) => r.embedding), B) };

@@ -235,7 +235,7 @@ export class GraphExecutor {
       signal,
       services: this.options.services,
       ...(step !== undefined ? { step } : {}),
-      progress: (value, max) => emit({ type: 'node-progress', nodeId, value, max }),
+      progress: (value, max, message) => emit({ type: 'node-progress', nodeId, value, max, ...(message ? { message } : {}) }),
       preview: (images) => emit({ type: 'node-preview', nodeId, images: imageToPngs(images) }),
     };
   }

@@ -14,13 +14,19 @@ export type Outputs = Record<string, Value>;
 export interface RunContext {
   nodeId: string;
   signal: AbortSignal;
-  /** Report progress of this node's own work (denoising steps, iterations). */
-  progress(value: number, max: number): void;
+  /** Report progress of this node's own work (denoising steps, iterations), with an optional status line. */
+  progress(value: number, max: number, message?: string): void;
   /** Show images in the editor / write them in the CLI while the node runs. */
   preview(images: ImageValue): void;
   /** The enclosing zone's iteration, when the node runs inside a zone body. */
   step?: number;
   services: RuntimeServices;
+  /**
+   * Set by a gradient zone owner (GradientStep) on the context it hands a body node's `vjp`:
+   * the memory budget of gradient models (bytes, or 'auto': what the backend holds) and where
+   * to say what they plan.
+   */
+  gradient?: { memoryBudget?: number | 'auto'; status?(message: string): void };
   /** Given only to zone owners (`zone` set on their definition): their loop body, to run per iteration. */
   zone?: ZoneRuntime;
 }

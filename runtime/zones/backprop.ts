@@ -1,4 +1,4 @@
-import type { BodyRun, Gradients } from '../node-api/node';
+import type { BodyRun, Gradients, RunContext } from '../node-api/node';
 import type { Tensor } from '../values/types';
 import { yieldToHost } from '../host/yield';
 
@@ -24,6 +24,8 @@ export async function backpropagate(
   gradientPath: ReadonlySet<string>,
   seed: { loopInput: string; grad: Tensor },
   port = 'current',
+  /** handed to each body node's vjp in its context (GradientStep's memory budget) */
+  gradient?: RunContext['gradient'],
 ): Promise<Tensor | undefined> {
   const grads = new Map<string, Map<string, Tensor>>();
   const slot = (id: string) => grads.get(id) ?? grads.set(id, new Map()).get(id)!;
@@ -40,7 +42,7 @@ export async function backpropagate(
     node.ctx.signal.throwIfAborted();
     const gradOutputs: Gradients = Object.fromEntries(outGrads);
     const params = node.params as Parameters<typeof node.def.vjp>[2];
-    const inGrads = await node.def.vjp(node.ctx, node.inputs, params, node.outputs, gradOutputs);
+    const inGrads = await node.def.vjp(gradient ? { ...node.ctx, gradient } : node.ctx, node.inputs, params, node.outputs, gradOutputs);
     for (const [inPort, g] of Object.entries(inGrads)) {
       const from = node.sources[inPort];
       // Only gradients that lead back to the zone matter; inputs from outside are constants.
