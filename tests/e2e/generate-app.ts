@@ -52,12 +52,20 @@ export interface WorkerRun {
 }
 
 /**
- * Runs a graph in a fresh module Worker started from the page (needs comlink's UMD build
- * on the page); the worker is terminated after. Preview PNGs come back as plain arrays.
+ * Model folders to register before the run, as the editor's "Model folder…" does with an
+ * `<input webkitdirectory>`: each name gets the Files fetched from `base` + path (the test
+ * server), named "<name>/<path>" as a picked folder's files are.
  */
-export async function runInWorker(page: Page, workerUrl: string, doc: unknown, options: { targets?: string[] } = {}): Promise<WorkerRun> {
+export type WorkerFolders = Record<string, { base: string; paths: string[] }>;
+
+/**
+ * Runs a graph in a fresh module Worker started from the page (needs comlink's UMD build
+ * on the page); the worker is terminated after. Preview PNGs and saved files come back as plain arrays.
+ * `folders` are registered in that worker first.
+ */
+export async function runInWorker(page: Page, workerUrl: string, doc: unknown, options: { targets?: string[] } = {}, folders: WorkerFolders = {}): Promise<WorkerRun> {
   const result = await page.evaluate(
-    async ({ workerUrl, doc, options }) => {
+    async ({ workerUrl, doc, options, folders }) => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const Comlink = (globalThis as any).Comlink;
       const w = new Worker(workerUrl, { type: 'module' });
@@ -66,22 +74,33 @@ export async function runInWorker(page: Page, workerUrl: string, doc: unknown, o
         // here) would hand it to wasm (runtime/models/service/backend-trial.ts)
         const models = (doc as { nodes?: { type: string; params?: { source?: string } }[] }).nodes ?? [];
         for (const n of models) if (n.type === 'Model') await Comlink.wrap(w).setBackend(n.params?.source ?? 'builtin:tiny', 'webgpu');
+        const runtime = Comlink.wrap(w);
+        for (const [name, { base, paths }] of Object.entries(folders)) {
+          // bytes in memory (not the fetched response's blob): a second run's cached responses
+          // handed to the worker as blobs left it waiting now and then
+          const files = await Promise.all(paths.map(async (path) => new File([await (await fetch(new URL(path, base))).arrayBuffer()], `${name}/${path}`)));
+          await runtime.registerFolder(name, files);
+        }
         const events: RuntimeEvent[] = [];
         const start = performance.now();
-        const summary = await Comlink.wrap(w).run(doc, options, Comlink.proxy((e: RuntimeEvent) => events.push(e)));
+        const summary = await runtime.run(doc, options, Comlink.proxy((e: RuntimeEvent) => events.push(e)));
         const ms = performance.now() - start;
         const plain = events.map((e) =>
-          e.type === 'node-preview' ? { ...e, images: e.images.map((i) => ({ ...i, png: Array.from(i.png) })) } : e,
+          e.type === 'node-preview'
+            ? { ...e, images: e.images.map((i) => ({ ...i, png: Array.from(i.png) })) }
+            : e.type === 'file' ? { ...e, bytes: Array.from(e.bytes) } : e,
         );
         return { summary, events: plain, ms };
       } finally {
         w.terminate();
       }
     },
-    { workerUrl, doc, options },
+    { workerUrl, doc, options, folders },
   );
   const events = result.events.map((e) =>
-    e.type === 'node-preview' ? { ...e, images: e.images.map((i) => ({ ...i, png: Uint8Array.from(i.png as unknown as number[]) })) } : e,
+    e.type === 'node-preview'
+      ? { ...e, images: e.images.map((i) => ({ ...i, png: Uint8Array.from(i.png as unknown as number[]) })) }
+      : e.type === 'file' ? { ...e, bytes: Uint8Array.from(e.bytes as unknown as number[]) } : e,
   ) as RuntimeEvent[];
   return { summary: result.summary, events, ms: result.ms };
 }
