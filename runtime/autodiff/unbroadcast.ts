@@ -25,14 +25,21 @@ export function unbroadcast(e: Emitter, g: string, x: string): string {
   return dynamicUnbroadcast(e, g, x);
 }
 
-/** Sum over every axis where x (left-padded with 1s to g's rank) has size 1. */
+/**
+ * Sum over every axis where x (left-padded with 1s to g's rank) has size 1. g gets one more
+ * leading axis of size 1, always summed, so the axes are never empty and the ReduceSum needs
+ * no noop_with_empty_axes: onnxruntime-web's JSEP WebGPU EP runs a ReduceSum with that flag
+ * and run-time axes through a shader it caches by rank and axes but writes the input's dims
+ * into, so a second such node of another shape reused the first's loop bounds (wrong sums;
+ * tests/autodiff/webgpu-jsep-reduce.test.ts). Without the flag it takes its shape-agnostic path.
+ */
 function dynamicUnbroadcast(e: Emitter, g: string, x: string): string {
   const gShape = e.shape(g);
   const xShape = e.shape(x);
   const missing = e.op('Sub', [e.op('Shape', [gShape]), e.op('Shape', [xShape])]);
   const ones = e.op('Expand', [e.ints([1]), missing]);
-  const padded = e.op('Concat', [ones, xShape], { axis: 0 });
+  const padded = e.op('Concat', [e.ints([1]), ones, xShape], { axis: 0 });
   const axes = e.op('Reshape', [e.op('NonZero', [e.op('Equal', [padded, e.ints([1])])]), e.ints([-1])]);
-  const s = e.op('ReduceSum', [g, axes], { keepdims: 1, noop_with_empty_axes: 1 });
+  const s = e.op('ReduceSum', [e.unsqueeze(g, [0]), axes], { keepdims: 1 });
   return e.reshapeLike(s, x);
 }
