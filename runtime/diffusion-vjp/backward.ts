@@ -111,10 +111,9 @@ export async function diffusionBackward(req: BackwardRequest): Promise<BackwardR
 
 const explain = (part: VjpPart) => (feeds: Parameters<typeof explainNonFinite>[1], output: string, what: string) => explainNonFinite(part.source, feeds, output, what);
 
-/** The input shapes each gradient model runs at (one UNet call on all rows, or its fixed batch). */
-function budgetShapes(req: BackwardRequest): SessionBudget | undefined {
-  const setting = req.gradient?.memoryBudget;
-  if (setting === undefined || setting === 0) return undefined;
+/** The input shapes each gradient model runs at (one UNet call on all rows, or its fixed batch), and the budget. */
+function budgetShapes(req: BackwardRequest): SessionBudget {
+  const setting = req.gradient?.memoryBudget || undefined;
   const { model, conditioning: c, latent } = req;
   const rows = model.unetBatch ?? (c.uncond ? 2 : 1) * latent.dims[0];
   const vaeFixed = model.vaeDecoder.input('latent_sample')?.shape[0];

@@ -1,4 +1,5 @@
 import { buildVjpModel } from '../autodiff/index';
+import { specializeInputs } from '../autodiff/specialize';
 import type { RematReport } from '../autodiff/remat';
 import { Session, type ExternalFile } from '../ort/session';
 import { resolveBudget, type MemoryBudgetSetting, type ResolvedBudget } from './budget';
@@ -33,17 +34,24 @@ export interface VjpSessions {
   budget?: ResolvedBudget;
 }
 
-/** A budget (bytes or 'auto') and the input shapes each gradient model plans for. */
+/** The input shapes each gradient model is built for, and a budget (bytes or 'auto') to plan them under. */
 export interface SessionBudget {
-  setting: MemoryBudgetSetting;
+  setting?: MemoryBudgetSetting;
   unet: Record<string, number[]>;
   vae: Record<string, number[]>;
 }
 
 const built = new WeakMap<DiffusionModel, Map<string, Promise<VjpSessions>>>();
 
-async function build(model: DiffusionModel, files: ModelFiles, { path, forward, external }: Forward, wrt: string[], of: string, budget?: { bytes: number; shapes: Record<string, number[]> }): Promise<VjpPart> {
-  const vjp = buildVjpModel(forward, { wrt, of, includeOutput: false, memoryBudget: budget });
+async function build(
+  model: DiffusionModel, files: ModelFiles, { path, forward, external }: Forward, wrt: string[], of: string,
+  shapes: Record<string, number[]> | undefined, bytes: number | undefined,
+): Promise<VjpPart> {
+  // built for the shapes it runs at: the shape arithmetic folds away (runtime/autodiff/specialize.ts)
+  const inputs = shapes ? Object.fromEntries(Object.entries(shapes).filter(([n]) => !n.startsWith('grad_'))) : {};
+  const fixed = shapes ? specializeInputs(forward, inputs, `${files.label}/${path}`) : forward;
+  const memoryBudget = shapes && bytes !== undefined ? { bytes, shapes } : undefined;
+  const vjp = buildVjpModel(fixed, { wrt, of, includeOutput: false, memoryBudget });
   // The gradient model reads the forward weights in place: give it the forward bytes and their external data.
   const externalData = [...(vjp.externalData ?? []), ...external];
   const label = `${files.label}/${path} (vjp)`;
@@ -54,15 +62,19 @@ async function build(model: DiffusionModel, files: ModelFiles, { path, forward, 
     label,
     backend: model.backend,
     model: vjp.model,
-    externalData: async () => [...(vjp.externalData ? [{ path: vjp.externalData[0].path, data: await files.read(path) }] : []), ...await readExternalData(files, path)],
+    // the gradient model reads the (specialised) forward bytes as external data: rebuilt from the file
+    externalData: async () => [
+      ...(vjp.externalData ? [{ path: vjp.externalData[0].path, data: shapes ? specializeInputs(await files.read(path), inputs) : await files.read(path) }] : []),
+      ...await readExternalData(files, path),
+    ],
     fp16: vjp.inputs.some((t) => t.dtype === 'float16'),
   };
   return { session, source, memory: vjp.memory };
 }
 
 /**
- * The gradient sessions of `model`; with a budget, rematerialized to plan at most its bytes at
- * its shapes (built again for other shapes or bytes, kept beside the unbudgeted ones).
+ * The gradient sessions of `model`, built for the given input shapes (again for other shapes)
+ * and, with a budget, rematerialized to plan at most its bytes at them.
  */
 export function vjpSessions(model: DiffusionModel, budget?: SessionBudget): Promise<VjpSessions> {
   const byBudget = built.get(model) ?? built.set(model, new Map()).get(model)!;
@@ -74,9 +86,8 @@ export function vjpSessions(model: DiffusionModel, budget?: SessionBudget): Prom
       const u = await readForward(files, FILES.unet);
       const v = await readForward(files, FILES.vaeDecoder);
       const resolved = await resolveBudget(budget?.setting, model.backend, weightBytes(u) + weightBytes(v));
-      const part = (shapes: Record<string, number[]> | undefined) => (resolved && shapes ? { bytes: resolved.bytes, shapes } : undefined);
-      const unet = await build(model, files, u, ['sample', 'encoder_hidden_states'], 'out_sample', part(budget?.unet));
-      return { unet, vae: await build(model, files, v, ['latent_sample'], 'sample', part(budget?.vae)), budget: resolved };
+      const unet = await build(model, files, u, ['sample', 'encoder_hidden_states'], 'out_sample', budget?.unet, resolved?.bytes);
+      return { unet, vae: await build(model, files, v, ['latent_sample'], 'sample', budget?.vae, resolved?.bytes), budget: resolved };
     })();
     byBudget.set(key, sessions);
     // a failure is not cached: the next backward pass retries and reports again
