@@ -6,43 +6,17 @@ import { buildVjpModel } from '../runtime/autodiff/index';
 import type { Backend } from '../runtime/ort/backend';
 import { chooseBackend, configureOrt } from '../runtime/ort/env';
 import { useNativeOrt } from '../runtime/ort/native';
-import { Session, type HostTensor } from '../runtime/ort/session';
+import type { HostTensor } from '../runtime/ort/session';
 import { torchRandn } from '../runtime/rng/torch-randn';
-import { measure, report } from './report';
+import { compare, compareSessions } from './compare';
+import { report } from './report';
 
 /**
  * onnxruntime-node (`native`, every CPU core, or CUDA where installed) against onnxruntime-web's
  * wasm (one thread) on the built-in model, through the same Session layer and Runtime: the
  * UNet step with guidance (batch 2), its gradient model, and text-to-image end to end.
- * Each figure is `<name>.wasm` and `<name>.native` (median wall ms; native's threads make CPU
- * time meaningless here) and `<name>.native_speedup` (wasm / native, from the same run).
+ * Figures as bench/compare.ts names them.
  */
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** Alternating blocks of runs, so that a shared machine's load drifts both sides alike. */
-async function compare(name: string, runs: Record<'wasm' | 'native', () => Promise<unknown>>, reps: number): Promise<void> {
-  const times = { wasm: [] as number[], native: [] as number[] };
-  for (let block = 0; block < 3; block++) {
-    for (const side of ['wasm', 'native'] as const) {
-      for (let i = 0; i < 2; i++) await runs[side]();
-      for (let i = 0; i < reps; i++) times[side].push((await measure(runs[side], 1, 0)).wall);
-    }
-  }
-  report(`${name}.wasm`, median(times.wasm), 'ms');
-  report(`${name}.native`, median(times.native), 'ms');
-  report(`${name}.native_speedup`, median(times.wasm) / median(times.native), 'x');
-}
-
-/** One model's runs on both backends, with the sessions released afterwards. */
-async function compareSessions(name: string, model: Uint8Array, backends: Backend[], feeds: Record<string, HostTensor>, fetches: string[], externalData?: { path: string; data: Uint8Array }[]) {
-  const [wasm, native] = await Promise.all(backends.map((backend) => Session.create(name, model, { backend, externalData })));
-  try {
-    await compare(name, { wasm: () => wasm.run(feeds, fetches), native: () => native.run(feeds, fetches) }, 7);
-  } finally {
-    await Promise.all([wasm.dispose(), native.dispose()]);
-  }
-}
-
 export default async function nativeBench(): Promise<void> {
   configureOrt();
   useNativeOrt();
