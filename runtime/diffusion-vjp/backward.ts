@@ -133,8 +133,10 @@ function reportPlan(req: BackwardRequest, s: VjpSessions): void {
     ? `${name} ${formatBytes(p.memory.plan.peakBytes)}${p.memory.policy === 'none' ? '' : ` (recomputing, ${p.memory.policy}; ${formatBytes(p.memory.unbudgetedPeak)} without)`}`
     : `${name} ?`;
   const largest = Math.max(s.unet.memory?.plan.largest.bytes ?? 0, s.vae.memory?.plan.largest.bytes ?? 0);
-  const binding = s.budget.limits?.maxStorageBufferBindingSize;
-  const over = binding && largest > binding ? `; largest tensor ${formatBytes(largest)} is over the GPU's ${formatBytes(binding)} binding limit` : '';
+  const binding = s.tensorLimit;
+  const parts = (s.unet.chunks?.chunks ?? 0) + (s.vae.chunks?.chunks ?? 0);
+  const chunked = parts ? `; attention in ${parts} parts of at most ${formatBytes(binding!)}` : '';
+  const over = binding && largest > binding ? `; largest tensor ${formatBytes(largest)} is over the ${formatBytes(binding)} binding limit` : '';
   const fits = [s.unet, s.vae].every((p) => p.memory?.fits !== false) ? '' : ' (does not fit: the smallest plan found)';
-  req.gradient.status(`gradient memory: budget ${formatBytes(s.budget.bytes)}${s.budget.why ? ` (${s.budget.why})` : ''}; plans ${part('UNet', s.unet)}, ${part('VAE', s.vae)}${fits}${over}`);
+  req.gradient.status(`gradient memory: budget ${formatBytes(s.budget.bytes)}${s.budget.why ? ` (${s.budget.why})` : ''}; plans ${part('UNet', s.unet)}, ${part('VAE', s.vae)}${fits}${chunked}${over}`);
 }
