@@ -1,15 +1,19 @@
 // Gradients at real scale (issue 11): memory plans of the full-width SD 1.5 UNet gradient at
-// 512 px, batch 2 (classifier-free guidance), with and without budgets, and on the reduced SD 1.5
+// 512 px, batch 2 (classifier-free guidance), with and without budgets, as exported and as
+// Generate builds it (specialised shapes, attention chunked), and on the reduced SD 1.5
 // UNet what those budgets cost in time and what the gradient costs against the forward pass,
 // on wasm and on onnxruntime-node.
 //
 // Budget scaling: the reduced UNet is ~1/2000 of the full one's activations, so "6 GB" and
 // "3 GB" there mean the same share of its own unbudgeted planned peak as 6 GB and 3 GB are of
-// the full model's (at 512 px, batch 2): the recomputation policies choose by that share.
+// the full model's as Generate builds it (10.9 GB at 512 px, batch 2): the recomputation
+// policies choose by that share.
 import { readFileSync } from 'node:fs';
 import { buildVjpModel, type VjpModel } from '../runtime/autodiff/index';
 import { planMemory } from '../runtime/autodiff/memory-plan';
 import { specializeInputs } from '../runtime/autodiff/specialize';
+import { chunkAttention } from '../runtime/autodiff/chunk-attention';
+import { loadModel, saveModel } from '../runtime/onnx/index';
 import { chooseBackend, configureOrt } from '../runtime/ort/env';
 import { useNativeOrt } from '../runtime/ort/native';
 import { Session, type HostTensor } from '../runtime/ort/session';
@@ -39,7 +43,24 @@ function fullWidth(): number {
     report(`autodiff_memory.sd15_full.512px_batch2.planned_peak.budget_${b}GB`, r.memory!.plan.peakBytes / GB, 'GB');
     report(`autodiff_memory.sd15_full.512px_batch2.fits.budget_${b}GB`, r.memory!.fits ? 1 : 0, 'bool');
   }
-  return plan.peakBytes;
+  // as Generate builds it: specialised to these shapes, attention in 128 MiB query-row parts
+  const m = loadModel(specializeInputs(bytes, shapes));
+  const t0 = performance.now();
+  chunkAttention(m, shapes, 128 * 2 ** 20);
+  const chunked = saveModel(m);
+  const c = buildVjpModel(chunked, { wrt: WRT, of: 'out_sample', includeOutput: false });
+  report('autodiff_memory.sd15_full.512px_batch2.chunked.build_gradient_model', performance.now() - t0, 'ms');
+  const cp = planMemory(c.model, shapes);
+  report('autodiff_memory.sd15_full.512px_batch2.chunked.planned_peak.no_budget', cp.peakBytes / GB, 'GB');
+  report('autodiff_memory.sd15_full.512px_batch2.chunked.largest_tensor', cp.largest.bytes / 2 ** 20, 'MiB');
+  for (const b of BUDGETS) {
+    const t = performance.now();
+    const r = buildVjpModel(chunked, { wrt: WRT, of: 'out_sample', includeOutput: false, memoryBudget: { bytes: b * GB, shapes } });
+    report(`autodiff_memory.sd15_full.512px_batch2.chunked.build_gradient_model.budget_${b}GB`, performance.now() - t, 'ms');
+    report(`autodiff_memory.sd15_full.512px_batch2.chunked.planned_peak.budget_${b}GB`, r.memory!.plan.peakBytes / GB, 'GB');
+    report(`autodiff_memory.sd15_full.512px_batch2.chunked.fits.budget_${b}GB`, r.memory!.fits ? 1 : 0, 'bool');
+  }
+  return cp.peakBytes;
 }
 
 async function session(label: string, m: Uint8Array | VjpModel, backend: Backend, external: { path: string; data: Uint8Array }[]): Promise<Session> {
