@@ -67,7 +67,13 @@ export function inputGrad(e: Emitter, g: string, x: Target, w: string, a: ConvAt
   const attrs = { strides: a.strides, dilations: a.dilations, group: a.group };
   if (a.strides.every((s) => s === 1)) return e.op('ConvTranspose', [g, w], { ...attrs, pads: a.pads });
   const begin = a.pads.slice(0, a.sp);
-  const t = e.op('ConvTranspose', [g, w], { ...attrs, pads: [...begin, ...Array(a.sp).fill(0)] });
+  // No end padding is the same as end padding `begin` plus output_padding `begin`, which
+  // onnxruntime-web's JSEP WebGPU kernel gets right where it gets asymmetric pads wrong
+  // (relative error 1.3 on SD's stride-2 downsamplers); output_padding must stay below the stride.
+  const symmetric = begin.every((b, i) => b < a.strides[i]);
+  const t = e.op('ConvTranspose', [g, w], symmetric
+    ? { ...attrs, pads: [...begin, ...begin], ...(begin.some((b) => b > 0) ? { output_padding: begin } : {}) }
+    : { ...attrs, pads: [...begin, ...Array(a.sp).fill(0)] });
   const [td, xd] = [e.dims(t), x.dims];
   const fits = td && xd && xd.slice(2).every((d, i) => typeof d === 'number' && d === td[i + 2]);
   if (fits) return t; // the end padding was fully used: already x's size
