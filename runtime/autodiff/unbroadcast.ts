@@ -31,7 +31,7 @@ export function unbroadcast(e: Emitter, g: string, x: string): string {
  * no noop_with_empty_axes: onnxruntime-web's JSEP WebGPU EP runs a ReduceSum with that flag
  * and run-time axes through a shader it caches by rank and axes but writes the input's dims
  * into, so a second such node of another shape reused the first's loop bounds (wrong sums;
- * tests/autodiff/webgpu-jsep-reduce.test.ts). Without the flag it takes its shape-agnostic path.
+ * tests/autodiff/webgpu-jsep.test.ts). Without the flag it takes its shape-agnostic path.
  */
 function dynamicUnbroadcast(e: Emitter, g: string, x: string): string {
   const gShape = e.shape(g);

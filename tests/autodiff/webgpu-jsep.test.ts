@@ -5,6 +5,8 @@
 // share one shader, and the second reads the first's extents. Unbroadcasting over dims only
 // known at run time must not emit that node: this model makes two of them (same run-time
 // axes [1], rank 3, different shapes), differentiates it, and compares JSEP with wasm.
+// The same EP computes ConvTranspose with asymmetric pads wrong: a stride-2 Conv's input
+// gradient (SD's downsamplers) is checked the same way.
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -38,6 +40,25 @@ let browser: Browser;
 let server: Server;
 let base = '';
 let vjpBytes: Uint8Array = new Uint8Array();
+
+/** Its gradient models on wasm here and on JSEP WebGPU in the page: the outputs of both. */
+async function bothSides(model: Uint8Array, feeds: Record<string, { data: number[]; dims: number[] }>) {
+  vjpBytes = model;
+  const local = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
+  const ref = await local.run(Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, new ort.Tensor('float32', Float32Array.from(t.data), t.dims)])));
+  const page = await browser.newPage();
+  await page.goto(`${base}/`);
+  const got = await page.evaluate(async (feeds) => {
+    const ort = await (new Function('u', 'return import(u)') as (u: string) => Promise<typeof import('onnxruntime-web')>)('/ort/ort.min.mjs');
+    ort.env.wasm.wasmPaths = '/ort/';
+    ort.env.wasm.numThreads = 1;
+    const s = await ort.InferenceSession.create(new Uint8Array(await (await fetch('/vjp.onnx')).arrayBuffer()), { executionProviders: ['webgpu'] });
+    const out = await s.run(Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, new ort.Tensor('float32', Float32Array.from(t.data), t.dims)])));
+    return Object.fromEntries(Object.entries(out).map(([n, t]) => [n, { dims: [...t.dims], data: Array.from(t.data as Float32Array) }]));
+  }, feeds);
+  await page.close();
+  return { ref, got };
+}
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -86,5 +107,21 @@ describe('unbroadcast over run-time dims on the JSEP WebGPU EP', () => {
       const err = Math.max(...w.map((v, i) => Math.abs(got[`grad_${name}`].data[i] - v)));
       expect(err, `grad_${name}: JSEP ${got[`grad_${name}`].data.slice(0, 4)} vs wasm ${[...w.slice(0, 4)]}`).toBeLessThan(1e-5);
     }
+  }, 120_000);
+
+  it('matches wasm on a stride-2 Conv input gradient (pads 1, a 1x1 cotangent)', async () => {
+    const b = new GraphBuilder({ opset: 14 });
+    const x = b.input('x', 'float32', ['B', 8, 2, 2]);
+    // the weight as an input: no external data to hand the page
+    const w = b.input('w', 'float32', [8, 8, 3, 3]);
+    b.output(b.op('Conv', [x, w], { strides: [2, 2], pads: [1, 1, 1, 1] }), 'float32', null, 'y');
+    const vjp = buildVjpModel(b.toBytes(), { wrt: ['x'], of: 'y', includeOutput: false });
+    const { ref, got } = await bothSides(vjp.model, { x: { data: data(64, 1), dims: [2, 8, 2, 2] }, w: { data: data(576, 3), dims: [8, 8, 3, 3] }, grad_y: { data: data(16, 2), dims: [2, 8, 1, 1] } });
+    const want = ref.grad_x.data as Float32Array;
+    expect(got.grad_x.dims).toEqual([2, 8, 2, 2]);
+    let [num, den] = [0, 0];
+    want.forEach((v, i) => ((num += (got.grad_x.data[i] - v) ** 2), (den += v * v)));
+    expect(den).toBeGreaterThan(0);
+    expect(Math.sqrt(num / den)).toBeLessThan(1e-5);
   }, 120_000);
 });
