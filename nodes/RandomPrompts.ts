@@ -1,5 +1,5 @@
 import { defineNode } from '../runtime/node-api/node';
-import { encodePrompts } from '../runtime/models/pipeline/encode';
+import { encodePromptsCached } from '../runtime/models/pipeline/encode-cache';
 import { modelOf } from '../runtime/models/values';
 import type { EmbeddingValue } from '../runtime/values/types';
 import { SeededRandom, feedbackCandidate, randomPrompts, spreadEmbeddings, styleSuffix } from '../runtime/prompts';
@@ -34,17 +34,20 @@ export const RandomPrompts = defineNode({
     const model = modelOf(inputs.model);
     if (p.picks > p.count) throw new Error(`cannot pick ${p.picks} of ${p.count} prompts`);
     const seed = roundSeed(p.seed, ctx.step);
-    const texts = randomPrompts(seed, p.count);
-    const pool = await encodePrompts(model, texts);
+    // one pool per seed, encoded once and cached: each round starts the farthest-point walk
+    // elsewhere in it, so rounds differ without encoding hundreds of new prompts each time
+    const texts = randomPrompts(p.seed, p.count);
+    const pool = await encodePromptsCached(model, texts);
     const [, tokens, dim] = pool.dims;
-    const chosen = spreadEmbeddings(pool.data, pool.dims, p.picks, tokens - 1);
+    const first = ctx.step === undefined ? 0 : seed % p.count;
+    const chosen = spreadEmbeddings(pool.data, pool.dims, p.picks, tokens - 1, first);
     const size = tokens * dim;
     const data = new Float32Array(p.picks * size);
     const current = inputs.current as EmbeddingValue | undefined;
     if (current) {
       if (current.model !== model.id) throw new Error(`"current" was made by ${current.model}, not ${model.id}`);
       const rng = new SeededRandom(seed ^ 0x5bd1e995);
-      const targets = await encodePrompts(model, chosen.map(() => `${p.prompt}, ${styleSuffix(rng)}`));
+      const targets = await encodePromptsCached(model, chosen.map(() => `${p.prompt}, ${styleSuffix(rng)}`));
       const cur = current.tensor.data.subarray(0, size);
       chosen.forEach((idx, k) => {
         const pick = pool.data.subarray(idx * size, (idx + 1) * size);

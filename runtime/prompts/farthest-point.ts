@@ -30,10 +30,11 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /**
  * Picks `k` of a batch of embeddings [n, tokens, dim] spread apart by 1 - cosine of one token
  * row (the paper uses the last one, 76, which summarizes the prompt in CLIP's causal encoder).
+ * `first` is where the greedy walk starts: another start gives another well-spread set.
  */
-export function spreadEmbeddings(data: Float32Array, dims: readonly number[], k: number, row: number): number[] {
+export function spreadEmbeddings(data: Float32Array, dims: readonly number[], k: number, row: number, first = 0): number[] {
   const [n, tokens, dim] = dims;
   if (row < 0 || row >= tokens) throw new Error(`row ${row} is outside 0..${tokens - 1}`);
   const rows = Array.from({ length: n }, (_, i) => data.subarray((i * tokens + row) * dim, (i * tokens + row + 1) * dim));
-  return farthestPoints(n, k, (i, j) => 1 - cosine(rows[i], rows[j]));
+  return farthestPoints(n, k, (i, j) => 1 - cosine(rows[i], rows[j]), first);
 }
