@@ -20,6 +20,32 @@ export interface PlotModel {
   label: string;
   /** Why a curve may run against its goal, when it can. */
   note?: string;
+  /**
+   * Runs of points scored under one goal, in order: where the goal changes the objective
+   * measures something else, so the plot marks the change and says per stage which way is better.
+   */
+  stages: PlotStage[];
+}
+
+export interface PlotStage {
+  fromStep: number;
+  toStep: number;
+  goal?: Goal;
+  /** "↑ better" or "↓ better"; empty when the zone did not say. */
+  arrow: string;
+}
+
+const arrowOf = (goal: Goal | undefined) => (goal === 'maximize' ? '↑ better' : goal === 'minimize' ? '↓ better' : '');
+
+/** Consecutive points with the same goal, as stages. */
+export function plotStages(history: readonly PlotPoint[]): PlotStage[] {
+  const stages: PlotStage[] = [];
+  for (const p of history) {
+    const last = stages[stages.length - 1];
+    if (last && last.goal === p.goal) last.toStep = p.step;
+    else stages.push({ fromStep: p.step, toStep: p.step, goal: p.goal, arrow: arrowOf(p.goal) });
+  }
+  return stages;
 }
 
 /**
@@ -36,8 +62,14 @@ export function plotModel(history: readonly PlotPoint[], options: { result?: unk
   lo -= pad;
   hi += pad;
   const goal = history[history.length - 1].goal;
-  const label = goal === 'maximize' ? 'higher is better' : goal === 'minimize' ? 'lower is better' : '';
   const moving = options.result === 'last';
+  const first = history[0].objective;
+  const last = history[history.length - 1].objective;
+  const against = goal === 'maximize' ? last < first : goal === 'minimize' ? last > first : false;
+  const direction = goal === 'maximize' ? 'higher' : goal === 'minimize' ? 'lower' : '';
+  // a moving objective (a curriculum) is better per step, not over the run: a falling curve
+  // under "maximize" is the task getting harder, so the label must not read as a failed climb
+  const label = !direction ? '' : moving ? `each step: ${direction} is better` : `${direction} is better`;
   let best: PlotModel['best'];
   if (goal && !moving) {
     history.forEach((p, index) => {
@@ -46,10 +78,9 @@ export function plotModel(history: readonly PlotPoint[], options: { result?: unk
       if (!best || (goal === 'maximize' ? p.objective > best.objective : p.objective < best.objective)) best = { index, step: p.step, objective: p.objective };
     });
   }
-  const first = history[0].objective;
-  const last = history[history.length - 1].objective;
-  const against = goal === 'maximize' ? last < first : goal === 'minimize' ? last > first : false;
-  const note = moving ? `per step; the objective moves over the run, so the last step is used${against ? ' (the curve may fall)' : ''}` : undefined;
+  const note = moving
+    ? `the objective gets harder over the run, so the last step is used${against ? `; the curve ${goal === 'maximize' ? 'falls' : 'rises'} as it does` : ''}`
+    : undefined;
   return {
     lo,
     hi,
@@ -59,6 +90,7 @@ export function plotModel(history: readonly PlotPoint[], options: { result?: unk
     best,
     label,
     note,
+    stages: plotStages(history),
   };
 }
 

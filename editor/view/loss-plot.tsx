@@ -14,7 +14,8 @@ const LARGE: Size = { w: 760, h: 380, left: 64, bottom: 22 };
 
 /**
  * A zone's objective per iteration: axes, the best step marked, the value under the pointer, and
- * what "better" means (editor/state/plot.ts). A click opens it large; Esc or a click closes.
+ * what "better" means (editor/state/plot.ts), per stage where the goal changes during the run.
+ * A click opens it large; Esc or a click closes.
  */
 export function LossPlot({ history, result }: { history: PlotPoint[]; result?: unknown }) {
   const [open, setOpen] = useState(false);
@@ -91,6 +92,15 @@ function PlotSvg({ history, result, size, onClick }: { history: PlotPoint[]; res
         <text className="tick" x={w - right} y={h - 3} textAnchor="end">
           {model.lastStep}
         </text>
+        {model.stages.length > 1 &&
+          model.stages.map((st, i) => (
+            <g key={st.fromStep} data-testid="plot-stage">
+              {i > 0 && <line className="stage-line" x1={x(st.fromStep)} x2={x(st.fromStep)} y1={top} y2={h - bottom} />}
+              <text className="tick" x={x(st.fromStep) + 3} y={top + 9}>
+                {st.arrow}
+              </text>
+            </g>
+          ))}
         <polyline points={points} />
         {model.best && (
           <g data-testid="plot-best">

@@ -93,8 +93,8 @@ describe('loss plot model', () => {
     const curriculum = [0.9, 0.8, 0.7, 0.6].map((objective, step) => ({ step, objective, goal: 'maximize' as const }));
     const m = plotModel(curriculum, { result: 'last' })!;
     expect(m.best).toBeUndefined();
-    expect(m.label).toBe('higher is better');
-    expect(m.note).toMatch(/objective moves over the run.*last step is used.*curve may fall/);
+    expect(m.label).toBe('each step: higher is better');
+    expect(m.note).toMatch(/objective gets harder over the run.*last step is used.*curve falls/);
     expect(`${m.label} ${m.note}`).not.toMatch(/maximize/);
   });
 
