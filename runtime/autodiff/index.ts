@@ -8,6 +8,7 @@ import { graphInfo } from './graph-info';
 import { dedupe, foldShapes } from './fold';
 import { shareWeights } from './weights';
 import { upgradeOpset } from './upgrade';
+import { lowerFused } from './lower-fused';
 import { rematerialize, type MemoryBudget, type RematReport } from './remat';
 import { cotangentLast } from './memory-plan';
 
@@ -48,6 +49,7 @@ export function buildVjpModel(forwardBytes: Uint8Array, opts: VjpOptions): VjpMo
   upgradeOpset(fwd); // 11 and 12 become 13; the weights (initializers) are untouched
   const graph = fwd.graph!;
   const opset = opsetOf(fwd);
+  lowerFused(graph, opset, () => graphInfo(graph, opset)); // com.microsoft fused ops become standard ops
   const info = graphInfo(graph, opset);
   const vjp = buildVjpGraph(graph, info, opset, opts);
   const keep = new Set([...vjp.inputs, ...(graph.initializer ?? []).map((t) => t.name ?? '')]);
