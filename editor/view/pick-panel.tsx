@@ -1,10 +1,15 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Drag } from 'rete-react-plugin';
 import type { EditorEngine } from '../state/engine';
 import type { NodeRun } from '../state/run-state';
 import { usePreviewUrls } from './previews';
+import { lightbox } from './lightbox';
+import { PickHistory, pickRounds } from './pick-history';
 
-/** A Pick zone waiting for a person: choose a candidate, set how far to move, Next or Done. */
+/**
+ * A Pick zone waiting for a person: choose a candidate (double-click enlarges), set how far to
+ * move, Next or Done; the rounds picked so far stay listed below.
+ */
 export function PickPanel({ engine, nodeId, pick }: { engine: EditorEngine; nodeId: string; pick: NonNullable<NodeRun['pick']> }) {
   const urls = usePreviewUrls(pick.images);
   const [chosen, setChosen] = useState<number | undefined>();
@@ -15,6 +20,13 @@ export function PickPanel({ engine, nodeId, pick }: { engine: EditorEngine; node
     setChosen(undefined);
     setT(pick.t);
   }, [pick]);
+  // the rounds before this one (a rerun from round 0 drops an older run's path)
+  const history = useMemo(() => pickRounds.of(nodeId, pick.round), [nodeId, pick]);
+  const next = () => {
+    if (chosen === undefined) return;
+    pickRounds.add(nodeId, { round: pick.round, index: chosen, t, image: pick.images[chosen] });
+    void engine.choose(nodeId, { index: chosen, t });
+  };
   const cols = Math.ceil(Math.sqrt(Math.max(urls.length, 1)));
   return (
     <div className="pick" data-testid="pick" ref={root}>
@@ -22,7 +34,15 @@ export function PickPanel({ engine, nodeId, pick }: { engine: EditorEngine; node
       <div className="previews pick-grid" style={{ gridTemplateColumns: `repeat(${cols}, 1fr)` }}>
         {urls.map((u, i) => (
           <figure key={u} className={chosen === i ? 'preview chosen' : 'preview'}>
-            <img src={u} alt={`candidate ${i + 1}`} data-testid="pick-candidate" onClick={() => setChosen(i)} draggable={false} />
+            <img
+              src={u}
+              alt={`candidate ${i + 1}`}
+              data-testid="pick-candidate"
+              onClick={() => setChosen(i)}
+              onDoubleClick={() => lightbox.open(urls, i)}
+              title="click to choose, double-click to enlarge"
+              draggable={false}
+            />
             {pick.scores?.[i] !== undefined && <figcaption>{pick.scores[i].toPrecision(3)}</figcaption>}
           </figure>
         ))}
@@ -35,13 +55,14 @@ export function PickPanel({ engine, nodeId, pick }: { engine: EditorEngine; node
         </span>
       </label>
       <div className="pick-actions">
-        <button data-testid="pick-next" disabled={chosen === undefined} onClick={() => chosen !== undefined && void engine.choose(nodeId, { index: chosen, t })}>
+        <button data-testid="pick-next" disabled={chosen === undefined} onClick={next}>
           Next
         </button>
         <button data-testid="pick-done" onClick={() => void engine.choose(nodeId, { done: true })}>
           Done
         </button>
       </div>
+      <PickHistory rounds={history} />
     </div>
   );
 }
