@@ -37,7 +37,8 @@ function normalize(c: LowerCtx, x: string, axes: number[], eps: number): string 
 function groupNorm(c: LowerCtx, n: NodeProto, x: string, gamma: string, beta: string, declared = x): string | { y: string } {
   if (attrInt(n, 'channels_last', 1) !== 1) return 'channels_last=0 is not supported';
   const rank = c.info(declared)?.dims?.length;
-  if (rank !== 4) return `input "${declared}" must be 4-D NHWC (rank ${rank ?? 'unknown'})`;
+  // the kernel takes 4-D NHWC only; an unknown rank (behind other fused ops) is taken on trust
+  if (rank !== undefined && rank !== 4) return `input "${declared}" must be 4-D NHWC (rank ${rank})`;
   const groups = attrInt(n, 'groups', 0);
   if (groups < 1) return 'attribute groups is missing';
   const g = c.op('Reshape', [x, c.ints([0, 0, 0, groups, -1])]);
