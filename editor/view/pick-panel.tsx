@@ -3,12 +3,11 @@ import { Drag } from 'rete-react-plugin';
 import type { EditorEngine } from '../state/engine';
 import type { NodeRun } from '../state/run-state';
 import { usePreviewUrls } from './previews';
-import { lightbox } from './lightbox';
 import { PickHistory, pickRounds } from './pick-history';
 
 /**
- * A Pick zone waiting for a person: choose a candidate (double-click enlarges), set how far to
- * move, Next or Done; the rounds picked so far stay listed below.
+ * A Pick zone waiting for a person: choose a candidate, set how far to move, Next or Done;
+ * the rounds picked so far stay listed below.
  */
 export function PickPanel({ engine, nodeId, pick }: { engine: EditorEngine; nodeId: string; pick: NonNullable<NodeRun['pick']> }) {
   const urls = usePreviewUrls(pick.images);
@@ -39,8 +38,6 @@ export function PickPanel({ engine, nodeId, pick }: { engine: EditorEngine; node
               alt={`candidate ${i + 1}`}
               data-testid="pick-candidate"
               onClick={() => setChosen(i)}
-              onDoubleClick={() => lightbox.open(urls, i)}
-              title="click to choose, double-click to enlarge"
               draggable={false}
             />
             {pick.scores?.[i] !== undefined && <figcaption>{pick.scores[i].toPrecision(3)}</figcaption>}
