@@ -4,6 +4,7 @@ Reshape -> Mul -> Add) becomes Transpose(NHWC) -> com.microsoft GroupNorm -> Tra
 Pattern matching with the onnx package alone (onnxruntime's Python tools are not here).
 
     /usr/bin/python3 tools/reference/fuse.py [src_dir] [dst_dir]
+    (sd15 -> sd15-fused by default; sd15-fp16 -> sd15-fused-fp16 for the fp16 variant)
 """
 import os
 import sys
