@@ -21,6 +21,8 @@ export interface NodeRun {
   /** When it started (ms, Date.now()); for a body node, when its zone's iteration started. */
   startedAt?: number;
   previews?: PreviewImage[];
+  /** The node's own latest status line (e.g. the memory GradientStep's gradient plans); kept after it finishes, cleared when it starts again. */
+  note?: string;
   error?: string;
   ms?: number;
   scores?: number[];
@@ -106,14 +108,15 @@ export function reduceRunEvent(state: RunState, ev: RuntimeEvent, at: number = D
       return { ...state, running: true, runId: ev.runId, lastStatus: undefined, nodes, planned, startedAt: at, endedAt: undefined, executed: [], cached: [] };
     }
     case 'node-start': {
-      const next = patchNode(state, ev.nodeId, { status: 'running', progress: undefined, error: undefined, history: undefined, stopping: undefined, stopped: undefined, startedAt: at });
+      const next = patchNode(state, ev.nodeId, { status: 'running', progress: undefined, note: undefined, error: undefined, history: undefined, stopping: undefined, stopped: undefined, startedAt: at });
       return state.zones?.[ev.nodeId] ? atIteration(next, ev.nodeId, 0, at) : next;
     }
     case 'node-progress': {
       const prev = state.nodes[ev.nodeId]?.progress;
       // a count that starts over (the next iteration of a body node) starts the rate over
       const first = prev?.first && ev.value >= prev.value ? prev.first : { value: ev.value, at };
-      return patchNode(state, ev.nodeId, { progress: { value: ev.value, max: ev.max, at, first } });
+      // a report without a message keeps the last one: the line says what the node last said
+      return patchNode(state, ev.nodeId, { progress: { value: ev.value, max: ev.max, at, first }, ...(ev.message ? { note: ev.message } : {}) });
     }
     case 'node-preview':
       return patchNode(state, ev.nodeId, { previews: ev.images });

@@ -92,6 +92,11 @@ function NodeView({ engine, view, emit }: { engine: EditorEngine; view: StudioNo
         {(status === 'running' || status === 'queued') && <Progress value={run?.progress?.value} max={run?.progress?.max} />}
       </header>
       {status === 'running' && <ProgressText run={run} />}
+      {run?.note && (
+        <div className="node-note" data-testid="node-note">
+          {run.note}
+        </div>
+      )}
       <div className="ports">
         <div className="ports-in">
           {info &&
