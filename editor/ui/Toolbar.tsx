@@ -4,6 +4,7 @@ import { useEngine } from './use-engine';
 import { useNow } from './use-now';
 import { BackendPill } from './BackendPill';
 import { formatDuration, runTiming } from '../state/timing';
+import { emptyDocument } from '../state/document-ops';
 
 export interface ToolbarActions {
   openTemplates(): void;
@@ -60,6 +61,10 @@ export function Toolbar({ engine, actions }: { engine: EditorEngine; actions: To
         </button>
       </div>
       <div className="group">
+        {/* one undo step, like opening a file: Ctrl+Z brings the previous graph back */}
+        <button data-testid="new-graph" disabled={running} onClick={() => engine.load(emptyDocument())} title="Start an empty graph (Undo brings this one back)">
+          New
+        </button>
         <button data-testid="templates" onClick={actions.openTemplates}>
           Templates
         </button>
