@@ -26,6 +26,17 @@ const BUDGETS = [6, 3] as const;
 const WRT = ['sample', 'encoder_hidden_states'];
 const read = (path: string) => new Uint8Array(readFileSync(new URL(path, import.meta.url)));
 
+/** Build time, planned peak and fit of `model`'s gradient under each budget, named under `prefix`. */
+function reportBudgets(model: Uint8Array, shapes: Record<string, number[]>, prefix: string): void {
+  for (const b of BUDGETS) {
+    const t = performance.now();
+    const r = buildVjpModel(model, { wrt: WRT, of: 'out_sample', includeOutput: false, memoryBudget: { bytes: b * GB, shapes } });
+    report(`${prefix}.build_gradient_model.budget_${b}GB`, performance.now() - t, 'ms');
+    report(`${prefix}.planned_peak.budget_${b}GB`, r.memory!.plan.peakBytes / GB, 'GB');
+    report(`${prefix}.fits.budget_${b}GB`, r.memory!.fits ? 1 : 0, 'bool');
+  }
+}
+
 function fullWidth(): number {
   // only the graph is needed for planning: the skeleton's weights are absent, their dims are not
   const bytes = read('../models/reference/sd15-full-skeleton/unet/model.onnx');
@@ -36,13 +47,7 @@ function fullWidth(): number {
   const plan = planMemory(vjp.model, shapes);
   report('autodiff_memory.sd15_full.512px_batch2.planned_peak.no_budget', plan.peakBytes / GB, 'GB');
   report('autodiff_memory.sd15_full.512px_batch2.largest_tensor', plan.largest.bytes / 2 ** 20, 'MiB');
-  for (const b of BUDGETS) {
-    const t = performance.now();
-    const r = buildVjpModel(bytes, { wrt: WRT, of: 'out_sample', includeOutput: false, memoryBudget: { bytes: b * GB, shapes } });
-    report(`autodiff_memory.sd15_full.512px_batch2.build_gradient_model.budget_${b}GB`, performance.now() - t, 'ms');
-    report(`autodiff_memory.sd15_full.512px_batch2.planned_peak.budget_${b}GB`, r.memory!.plan.peakBytes / GB, 'GB');
-    report(`autodiff_memory.sd15_full.512px_batch2.fits.budget_${b}GB`, r.memory!.fits ? 1 : 0, 'bool');
-  }
+  reportBudgets(bytes, shapes, 'autodiff_memory.sd15_full.512px_batch2');
   // as Generate builds it: specialised to these shapes, attention in 128 MiB query-row parts
   const m = loadModel(specializeInputs(bytes, shapes));
   const t0 = performance.now();
@@ -53,13 +58,7 @@ function fullWidth(): number {
   const cp = planMemory(c.model, shapes);
   report('autodiff_memory.sd15_full.512px_batch2.chunked.planned_peak.no_budget', cp.peakBytes / GB, 'GB');
   report('autodiff_memory.sd15_full.512px_batch2.chunked.largest_tensor', cp.largest.bytes / 2 ** 20, 'MiB');
-  for (const b of BUDGETS) {
-    const t = performance.now();
-    const r = buildVjpModel(chunked, { wrt: WRT, of: 'out_sample', includeOutput: false, memoryBudget: { bytes: b * GB, shapes } });
-    report(`autodiff_memory.sd15_full.512px_batch2.chunked.build_gradient_model.budget_${b}GB`, performance.now() - t, 'ms');
-    report(`autodiff_memory.sd15_full.512px_batch2.chunked.planned_peak.budget_${b}GB`, r.memory!.plan.peakBytes / GB, 'GB');
-    report(`autodiff_memory.sd15_full.512px_batch2.chunked.fits.budget_${b}GB`, r.memory!.fits ? 1 : 0, 'bool');
-  }
+  reportBudgets(chunked, shapes, 'autodiff_memory.sd15_full.512px_batch2.chunked');
   return cp.peakBytes;
 }
 

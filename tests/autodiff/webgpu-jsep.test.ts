@@ -7,18 +7,14 @@
 // axes [1], rank 3, different shapes), differentiates it, and compares JSEP with wasm.
 // The same EP computes ConvTranspose with asymmetric pads wrong: a stride-2 Conv's input
 // gradient (SD's downsamplers) is checked the same way.
-import { createServer, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
 import { GraphBuilder } from '../../runtime/onnx/index';
 import { buildVjpModel } from '../../runtime/autodiff/index';
-import { launchBrowser } from '../e2e/harness';
+import { startOrtPage } from './ort-page';
 
 ort.env.wasm.numThreads = 1;
-const ORT_DIST = join(resolve(import.meta.dirname, '../..'), 'node_modules/onnxruntime-web/dist');
 
 /** y = concat(a + b, c + d) on axis 1, where T, S, P, Q are symbolic: each Add broadcasts at run time. */
 function forward(): Uint8Array {
@@ -37,7 +33,7 @@ const data = (n: number, k: number) => Array.from({ length: n }, (_, i) => Math.
 const size = (d: number[]) => d.reduce((p, q) => p * q, 1);
 
 let browser: Browser;
-let server: Server;
+let close: (() => Promise<void>) | undefined;
 let base = '';
 let vjpBytes: Uint8Array = new Uint8Array();
 
@@ -61,44 +57,18 @@ async function bothSides(model: Uint8Array, feeds: Record<string, { data: number
 }
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const url = req.url ?? '/';
-    const body = url === '/vjp.onnx' ? vjpBytes : url.startsWith('/ort/') ? readFileSync(join(ORT_DIST, url.slice(5))) : url === '/' ? '<!doctype html><title>jsep</title>' : undefined;
-    if (!body) return void res.writeHead(404).end();
-    const type = url.endsWith('.wasm') ? 'application/wasm' : url.endsWith('.mjs') ? 'text/javascript' : url === '/' ? 'text/html' : 'application/octet-stream';
-    res.writeHead(200, { 'content-type': type }).end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  browser = await launchBrowser();
+  ({ browser, base, close } = await startOrtPage((url) => (url === '/vjp.onnx' ? vjpBytes : undefined)));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-});
+afterAll(() => close?.());
 
 describe('unbroadcast over run-time dims on the JSEP WebGPU EP', () => {
   it('matches wasm where two reductions share rank and axes but not shape', async () => {
     const vjp = buildVjpModel(forward(), { wrt: ['a', 'b', 'c', 'd'], of: 'y', includeOutput: false });
     expect(vjp.externalData ?? []).toEqual([]);
-    vjpBytes = vjp.model;
     const outDims = [1, 8, 4];
     const feeds = { ...Object.fromEntries(Object.entries(DIMS).map(([n, d], k) => [n, { data: data(size(d), k), dims: d }])), grad_y: { data: data(size(outDims), 9), dims: outDims } };
-    const local = await ort.InferenceSession.create(vjp.model, { executionProviders: ['wasm'] });
-    const ref = await local.run(Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, new ort.Tensor('float32', Float32Array.from(t.data), t.dims)])));
-    const page = await browser.newPage();
-    await page.goto(`${base}/`);
-    const got = await page.evaluate(async (feeds) => {
-      // the default bundle: JSEP's WebGPU kernels, as the app's `import 'onnxruntime-web'`
-      const ort = await (new Function('u', 'return import(u)') as (u: string) => Promise<typeof import('onnxruntime-web')>)('/ort/ort.min.mjs');
-      ort.env.wasm.wasmPaths = '/ort/';
-      ort.env.wasm.numThreads = 1;
-      const s = await ort.InferenceSession.create(new Uint8Array(await (await fetch('/vjp.onnx')).arrayBuffer()), { executionProviders: ['webgpu'] });
-      const out = await s.run(Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, new ort.Tensor('float32', Float32Array.from(t.data), t.dims)])));
-      return Object.fromEntries(Object.entries(out).map(([n, t]) => [n, { dims: [...t.dims], data: Array.from(t.data as Float32Array) }]));
-    }, feeds);
-    await page.close();
+    const { ref, got } = await bothSides(vjp.model, feeds);
     for (const name of ['a', 'b', 'c', 'd']) {
       const want = ref[`grad_${name}`];
       expect(got[`grad_${name}`].dims, name).toEqual([...want.dims]);

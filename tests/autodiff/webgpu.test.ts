@@ -4,7 +4,6 @@
 // with wasm in Node; then the built-in UNet's and VAE decoder's gradient models run there and
 // are compared with PyTorch's (tests/fixtures/tiny_golden.json). SwiftShader is a CPU
 // emulation: keep models and batches small.
-import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -12,10 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
 import { GraphBuilder, float } from '../../runtime/onnx/index';
 import { buildVjpModel } from '../../runtime/autodiff/index';
-import { launchBrowser } from '../e2e/harness';
+import { startOrtPage } from './ort-page';
 
 ort.env.wasm.numThreads = 1;
-const ORT_DIST = join(resolve(import.meta.dirname, '../..'), 'node_modules/onnxruntime-web/dist');
 
 function composite(): Uint8Array {
   const b = new GraphBuilder({ opset: 17 });
@@ -50,27 +48,15 @@ function composite(): Uint8Array {
 }
 
 let browser: Browser;
-let server: Server;
+let close: (() => Promise<void>) | undefined;
 let base = '';
 const served = new Map<string, Uint8Array>();
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const url = req.url ?? '/';
-    const body = served.get(url) ?? (url.startsWith('/ort/') ? readFileSync(join(ORT_DIST, url.slice(5))) : url === '/' ? '<!doctype html><title>vjp</title>' : undefined);
-    if (!body) return void res.writeHead(404).end();
-    const type = url.endsWith('.wasm') ? 'application/wasm' : url.endsWith('.mjs') ? 'text/javascript' : url === '/' ? 'text/html' : 'application/octet-stream';
-    res.writeHead(200, { 'content-type': type }).end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  browser = await launchBrowser();
+  ({ browser, base, close } = await startOrtPage((url) => served.get(url)));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-});
+afterAll(() => close?.());
 
 describe('VJP models on the WebGPU EP', () => {
   it('match wasm on a composite model (dynamic batch 2)', async () => {
